@@ -1,0 +1,333 @@
+import { posix } from 'node:path';
+import type { Diagnostic } from '../diagnostic.ts';
+import { normalizePath } from './path-index.ts';
+import type { LoadedRepo, SpecFile } from './repo.ts';
+import type { Pipeline } from './schema/pipeline.ts';
+import { StageBody, type Out } from './schema/stage.ts';
+import { hasTemplate, interpolate, type TemplateContext } from './template.ts';
+import { locate, type YamlPath, type YamlSource } from './yaml-source.ts';
+import { checkAgainst } from './zod-diagnostics.ts';
+
+/** A repository path named in a spec, and where. */
+export interface PathRef {
+  path: string;
+  at: YamlPath;
+}
+
+export type OutputKind = 'out' | 'metric' | 'plot';
+
+export interface OutputRef extends PathRef {
+  kind: OutputKind;
+  cache: boolean;
+  persist: boolean;
+  push: boolean;
+  remote: string | undefined;
+  options: Readonly<Record<string, unknown>>;
+}
+
+export interface ParamRefResolved {
+  file: string;
+  key: string;
+  at: YamlPath;
+}
+
+/** One runnable stage after foreach/matrix expansion and `${}` interpolation. */
+export interface ResolvedStage {
+  pipeline: string;
+  /** `train`, or `train@lr0.1` for generated stages. */
+  name: string;
+  /** The stage's key in the spec (`train` for every `train@...`). */
+  key: string;
+  source: YamlSource;
+  /** Path of the stage body inside the spec file. */
+  at: YamlPath;
+  body: StageBody;
+  cmd: string[];
+  wdir: string;
+  deps: PathRef[];
+  outs: OutputRef[];
+  params: ParamRefResolved[];
+}
+
+export interface ResolvedPipeline {
+  spec: SpecFile<Pipeline>;
+  name: string;
+  context: TemplateContext;
+  stages: ResolvedStage[];
+}
+
+class Problems {
+  readonly list: Diagnostic[] = [];
+  readonly source: YamlSource;
+  constructor(source: YamlSource) {
+    this.source = source;
+  }
+  add(path: YamlPath, message: string, code = 'template', at: 'value' | 'key' = 'value'): void {
+    this.list.push({ file: this.source.file, span: locate(this.source, path, at), severity: 'error', code, message, path });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The `${}` context of a pipeline: the repo params file, then `vars`, plus `params.` as an alias. */
+export function pipelineContext(spec: SpecFile<Pipeline>, repo: LoadedRepo, problems: Problems): TemplateContext {
+  const base = repo.params.get(repo.paramsFile)?.data;
+  const context: Record<string, unknown> = isRecord(base) ? { ...base } : {};
+  const defined = new Map<string, string>(Object.keys(context).map((k) => [k, repo.paramsFile]));
+  (spec.data.vars ?? []).forEach((entry, i) => {
+    let values: Record<string, unknown>;
+    let origin: string;
+    if (typeof entry === 'string') {
+      const [file, keys] = entry.split(':') as [string, string | undefined];
+      const loaded = repo.params.get(normalizePath(file));
+      if (!loaded) {
+        problems.add(['vars', i], `vars file "${file}" does not exist`, 'missing-file');
+        return;
+      }
+      const data = isRecord(loaded.data) ? loaded.data : {};
+      values = keys === undefined ? data : Object.fromEntries(keys.split(',').map((k) => [k.trim(), data[k.trim()]]));
+      origin = file;
+    } else {
+      values = entry;
+      origin = `vars[${i}]`;
+    }
+    for (const [key, value] of Object.entries(values)) {
+      const first = defined.get(key);
+      if (first !== undefined && first !== origin && origin !== repo.paramsFile) {
+        problems.add(['vars', i], `"${key}" is already defined by ${first}; vars cannot redefine a name`, 'template');
+        continue;
+      }
+      defined.set(key, origin);
+      context[key] = value;
+    }
+  });
+  if (!Object.hasOwn(context, 'params')) context.params = isRecord(base) ? base : {};
+  return context;
+}
+
+/** Interpolate every string below `value`; errors are reported at the string's own node. */
+function interpolateTree(
+  value: unknown,
+  context: TemplateContext,
+  path: YamlPath,
+  problems: Problems,
+  skip: ReadonlySet<string> = new Set(),
+): unknown {
+  if (typeof value === 'string') {
+    if (!hasTemplate(value)) return value;
+    const result = interpolate(value, context);
+    if (!result.ok) {
+      problems.add(path, result.error);
+      return value;
+    }
+    return result.value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateTree(v, context, [...path, i], problems));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = skip.has(k) ? v : interpolateTree(v, context, [...path, k], problems);
+    }
+    return out;
+  }
+  return value;
+}
+
+function suffixOf(value: unknown, fallback: string): string {
+  return value === null || typeof value === 'object' ? fallback : String(value);
+}
+
+interface Instance {
+  name: string;
+  at: YamlPath;
+  raw: Record<string, unknown>;
+  context: TemplateContext;
+}
+
+/** foreach / matrix expansion as dvc.yaml does it, before interpolation of the bodies. */
+function instancesOf(key: string, raw: Record<string, unknown>, context: TemplateContext, problems: Problems): Instance[] {
+  const at: YamlPath = ['stages', key];
+  if (raw.foreach !== undefined) {
+    let items: unknown = raw.foreach;
+    if (typeof items === 'string') {
+      const r = interpolate(items, context);
+      if (!r.ok) {
+        problems.add([...at, 'foreach'], r.error);
+        return [];
+      }
+      items = r.value;
+    }
+    const body = raw.do as Record<string, unknown>;
+    const bodyAt = [...at, 'do'];
+    if (Array.isArray(items)) {
+      return items.map((item, i) => ({
+        name: `${key}@${suffixOf(item, String(i))}`,
+        at: bodyAt,
+        raw: body,
+        context: { ...context, item },
+      }));
+    }
+    if (isRecord(items)) {
+      return Object.entries(items).map(([k, item]) => ({
+        name: `${key}@${k}`,
+        at: bodyAt,
+        raw: body,
+        context: { ...context, item, key: k },
+      }));
+    }
+    problems.add([...at, 'foreach'], 'foreach needs a list or a mapping');
+    return [];
+  }
+  if (raw.matrix !== undefined && isRecord(raw.matrix)) {
+    const axes: [string, unknown[]][] = [];
+    for (const [axis, values] of Object.entries(raw.matrix)) {
+      let list = values;
+      if (typeof list === 'string') {
+        const r = interpolate(list, context);
+        if (!r.ok) {
+          problems.add([...at, 'matrix', axis], r.error);
+          return [];
+        }
+        list = r.value;
+      }
+      if (!Array.isArray(list) || list.length === 0) {
+        problems.add([...at, 'matrix', axis], `matrix "${axis}" needs a non-empty list`);
+        return [];
+      }
+      axes.push([axis, list]);
+    }
+    const { matrix: _matrix, ...body } = raw;
+    let combos: { item: Record<string, unknown>; parts: string[] }[] = [{ item: {}, parts: [] }];
+    for (const [axis, values] of axes) {
+      combos = combos.flatMap((c) =>
+        values.map((v, i) => ({ item: { ...c.item, [axis]: v }, parts: [...c.parts, suffixOf(v, `${axis}${i}`)] })),
+      );
+    }
+    return combos.map((c) => ({
+      name: `${key}@${c.parts.join('-')}`,
+      at,
+      raw: body,
+      context: { ...context, item: c.item },
+    }));
+  }
+  return [{ name: key, at, raw, context }];
+}
+
+function joinRepo(wdir: string, path: string): string {
+  return normalizePath(posix.join(wdir, path));
+}
+
+function leavesRepo(path: string): boolean {
+  return path === '..' || path.startsWith('../');
+}
+
+function outputsOf(entries: Out[] | undefined, kind: OutputKind, wdir: string, at: YamlPath, problems: Problems): OutputRef[] {
+  return (entries ?? []).flatMap((entry, i) => {
+    const [rel, options] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] as [string, Record<string, unknown>]);
+    const path = joinRepo(wdir, rel);
+    const entryAt = [...at, i];
+    if (leavesRepo(path)) {
+      problems.add(entryAt, `output "${rel}" leaves the repository`, 'path');
+      return [];
+    }
+    return [
+      {
+        path,
+        at: typeof entry === 'string' ? entryAt : [...entryAt, rel],
+        kind,
+        cache: options.cache !== false,
+        persist: options.persist === true,
+        push: options.push !== false,
+        remote: typeof options.remote === 'string' ? options.remote : undefined,
+        options,
+      },
+    ];
+  });
+}
+
+function resolveInstance(
+  pipeline: string,
+  key: string,
+  instance: Instance,
+  defaultParams: string,
+  problems: Problems,
+): ResolvedStage | undefined {
+  const before = problems.list.length;
+  const templated = JSON.stringify(instance.raw).includes('${');
+  const interpolated = templated
+    ? interpolateTree(instance.raw, instance.context, instance.at, problems, new Set(['meta']))
+    : instance.raw;
+  if (problems.list.length > before) return undefined;
+  let body = interpolated as StageBody;
+  if (templated) {
+    const checked = checkAgainst(StageBody, problems.source, interpolated, instance.at);
+    if (!checked.data) {
+      problems.list.push(...checked.diagnostics);
+      return undefined;
+    }
+    body = checked.data;
+  }
+  const wdir = normalizePath(body.wdir ?? '.');
+  if (leavesRepo(wdir)) {
+    problems.add([...instance.at, 'wdir'], `wdir "${body.wdir}" leaves the repository`, 'path');
+    return undefined;
+  }
+  const deps: PathRef[] = [];
+  (body.deps ?? []).forEach((dep, i) => {
+    const path = joinRepo(wdir, dep);
+    if (leavesRepo(path)) problems.add([...instance.at, 'deps', i], `dependency "${dep}" leaves the repository`, 'path');
+    else deps.push({ path, at: [...instance.at, 'deps', i] });
+  });
+  const outs = [
+    ...outputsOf(body.outs, 'out', wdir, [...instance.at, 'outs'], problems),
+    ...outputsOf(body.metrics, 'metric', wdir, [...instance.at, 'metrics'], problems),
+    ...outputsOf(body.plots, 'plot', wdir, [...instance.at, 'plots'], problems),
+  ];
+  const params: ParamRefResolved[] = [];
+  (body.params ?? []).forEach((ref, i) => {
+    if (typeof ref === 'string') {
+      params.push({ file: defaultParams, key: ref, at: [...instance.at, 'params', i] });
+      return;
+    }
+    for (const [file, keys] of Object.entries(ref)) {
+      keys.forEach((k, j) => params.push({ file: joinRepo(wdir, file), key: k, at: [...instance.at, 'params', i, file, j] }));
+    }
+  });
+  return {
+    pipeline,
+    name: instance.name,
+    key,
+    source: problems.source,
+    at: instance.at,
+    body,
+    cmd: typeof body.cmd === 'string' ? [body.cmd] : body.cmd,
+    wdir,
+    deps,
+    outs,
+    params,
+  };
+}
+
+/** Expand and interpolate every stage of a pipeline. */
+export function resolvePipeline(spec: SpecFile<Pipeline>, repo: LoadedRepo): { pipeline: ResolvedPipeline; diagnostics: Diagnostic[] } {
+  const problems = new Problems(spec.source);
+  const context = pipelineContext(spec, repo, problems);
+  const defaultParams = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
+  const stages: ResolvedStage[] = [];
+  const names = new Map<string, YamlPath>();
+  for (const [key, raw] of Object.entries(spec.data.stages)) {
+    for (const instance of instancesOf(key, raw as Record<string, unknown>, context, problems)) {
+      if (names.has(instance.name)) {
+        problems.add(['stages', key], `stage "${instance.name}" is generated twice: make the foreach/matrix values unique`, 'duplicate-name', 'key');
+        continue;
+      }
+      names.set(instance.name, instance.at);
+      const stage = resolveInstance(spec.name, key, instance, defaultParams, problems);
+      if (stage) stages.push(stage);
+    }
+  }
+  return { pipeline: { spec, name: spec.name, context, stages }, diagnostics: problems.list };
+}
+

@@ -1,0 +1,102 @@
+import { closest } from './suggest.ts';
+
+/** Values visible to `${...}`: params, vars, and `item`/`key` inside foreach and matrix. */
+export type TemplateContext = Readonly<Record<string, unknown>>;
+
+export type Interpolated = { ok: true; value: unknown } | { ok: false; error: string };
+
+const EXPRESSION = /(\\?)\$\{([^}]*)\}/g;
+const WHOLE = /^\$\{([^}]*)\}$/;
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function hasTemplate(text: string): boolean {
+  EXPRESSION.lastIndex = 0;
+  return EXPRESSION.test(text);
+}
+
+/**
+ * Interpolate `${...}` in `text` as dvc.yaml does: a string that is exactly one expression takes
+ * the value's own type (a list, a number); inside a longer string only scalars are allowed.
+ * `\${` stays a literal `${`.
+ */
+export function interpolate(text: string, context: TemplateContext): Interpolated {
+  const whole = WHOLE.exec(text);
+  if (whole) return lookup(whole[1]!, context);
+  let error: string | undefined;
+  const value = text.replace(EXPRESSION, (match, escape: string, expression: string) => {
+    if (escape) return match.slice(1);
+    const found = lookup(expression, context);
+    if (!found.ok) {
+      error ??= found.error;
+      return '';
+    }
+    if (found.value === null || typeof found.value === 'object') {
+      error ??= `\${${expression.trim()}} is ${Array.isArray(found.value) ? 'a list' : found.value === null ? 'empty' : 'a mapping'} and cannot be part of a longer string`;
+      return '';
+    }
+    return String(found.value);
+  });
+  return error === undefined ? { ok: true, value } : { ok: false, error };
+}
+
+/** Parse `a.b[0].c` into segments. */
+function parseExpression(expression: string): (string | number)[] | undefined {
+  const segments: (string | number)[] = [];
+  const text = expression.trim();
+  if (text === '') return undefined;
+  for (const part of text.split('.')) {
+    const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(part);
+    if (!m || !SEGMENT.test(m[1]!)) return undefined;
+    segments.push(m[1]!);
+    for (const index of m[2]!.matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}
+
+function lookup(expression: string, context: TemplateContext): Interpolated {
+  const segments = parseExpression(expression);
+  const shown = `\${${expression.trim()}}`;
+  if (!segments) return { ok: false, error: `${shown} is not a valid reference (use names, "." and [index])` };
+  let current: unknown = context;
+  let walked = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current)) return { ok: false, error: `${shown}: "${walked}" is not a list` };
+      if (segment >= current.length) {
+        return { ok: false, error: `${shown}: "${walked}" has ${current.length} items, no [${segment}]` };
+      }
+      current = current[segment];
+      walked += `[${segment}]`;
+      continue;
+    }
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) {
+      return { ok: false, error: `${shown}: "${walked}" is not a mapping` };
+    }
+    const record = current as Record<string, unknown>;
+    if (!Object.hasOwn(record, segment)) {
+      const hint = closest(segment, Object.keys(record));
+      const where = walked === '' ? 'is not defined in params or vars' : `is not a key of "${walked}"`;
+      return {
+        ok: false,
+        error: `${shown}: "${segment}" ${where}` + (hint ? ` (did you mean "${hint}"?)` : ''),
+      };
+    }
+    current = record[segment];
+    walked += walked === '' ? segment : `.${segment}`;
+  }
+  return { ok: true, value: current };
+}
+
+/** Dotted lookup (`train.lr`) in a params mapping. */
+export function getDotted(root: unknown, key: string): { found: boolean; value: unknown } {
+  let current: unknown = root;
+  for (const segment of key.split('.')) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current)) {
+      return { found: false, value: undefined };
+    }
+    const record = current as Record<string, unknown>;
+    if (!Object.hasOwn(record, segment)) return { found: false, value: undefined };
+    current = record[segment];
+  }
+  return { found: true, value: current };
+}
