@@ -54,6 +54,8 @@ export interface ResolvedPipeline {
   name: string;
   context: TemplateContext;
   stages: ResolvedStage[];
+  /** False when a stage could not be expanded or an output kept an unresolved ${}. */
+  exact: boolean;
 }
 
 class Problems {
@@ -62,8 +64,8 @@ class Problems {
   constructor(source: YamlSource) {
     this.source = source;
   }
-  add(path: YamlPath, message: string, code = 'template', at: 'value' | 'key' = 'value'): void {
-    this.list.push({ file: this.source.file, span: locate(this.source, path, at), severity: 'error', code, message, path });
+  add(path: YamlPath, message: string, code = 'template', at: 'value' | 'key' = 'value', needle?: string): void {
+    this.list.push({ file: this.source.file, span: locate(this.source, path, at, needle), severity: 'error', code, message, path });
   }
 }
 
@@ -119,7 +121,7 @@ function interpolateTree(
     if (!hasTemplate(value)) return value;
     const result = interpolate(value, context);
     if (!result.ok) {
-      problems.add(path, result.error);
+      problems.add(path, result.error.message, 'template', 'value', result.error.expression);
       return value;
     }
     return result.value;
@@ -154,7 +156,7 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
     if (typeof items === 'string') {
       const r = interpolate(items, context);
       if (!r.ok) {
-        problems.add([...at, 'foreach'], r.error);
+        problems.add([...at, 'foreach'], r.error.message, 'template', 'value', r.error.expression);
         return [];
       }
       items = r.value;
@@ -187,7 +189,7 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
       if (typeof list === 'string') {
         const r = interpolate(list, context);
         if (!r.ok) {
-          problems.add([...at, 'matrix', axis], r.error);
+          problems.add([...at, 'matrix', axis], r.error.message, 'template', 'value', r.error.expression);
           return [];
         }
         list = r.value;
@@ -256,12 +258,12 @@ function resolveInstance(
 ): ResolvedStage | undefined {
   const before = problems.list.length;
   const templated = JSON.stringify(instance.raw).includes('${');
+  // A failed ${} leaves its string as written, so the rest of the stage is still checked.
   const interpolated = templated
     ? interpolateTree(instance.raw, instance.context, instance.at, problems, new Set(['meta']))
     : instance.raw;
-  if (problems.list.length > before) return undefined;
   let body = interpolated as StageBody;
-  if (templated) {
+  if (templated && problems.list.length === before) {
     const checked = checkAgainst(StageBody, problems.source, interpolated, instance.at);
     if (!checked.data) {
       problems.list.push(...checked.diagnostics);
@@ -317,17 +319,25 @@ export function resolvePipeline(spec: SpecFile<Pipeline>, repo: LoadedRepo): { p
   const defaultParams = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
   const stages: ResolvedStage[] = [];
   const names = new Map<string, YamlPath>();
+  let exact = true;
   for (const [key, raw] of Object.entries(spec.data.stages)) {
-    for (const instance of instancesOf(key, raw as Record<string, unknown>, context, problems)) {
+    const before = problems.list.length;
+    const instances = instancesOf(key, raw as Record<string, unknown>, context, problems);
+    if (instances.length === 0 && problems.list.length > before) exact = false;
+    for (const instance of instances) {
       if (names.has(instance.name)) {
         problems.add(['stages', key], `stage "${instance.name}" is generated twice: make the foreach/matrix values unique`, 'duplicate-name', 'key');
         continue;
       }
       names.set(instance.name, instance.at);
       const stage = resolveInstance(spec.name, key, instance, defaultParams, problems);
-      if (stage) stages.push(stage);
+      if (!stage) exact = false;
+      else {
+        if (stage.outs.some((o) => o.path.includes('${'))) exact = false;
+        stages.push(stage);
+      }
     }
   }
-  return { pipeline: { spec, name: spec.name, context, stages }, diagnostics: problems.list };
+  return { pipeline: { spec, name: spec.name, context, stages, exact }, diagnostics: problems.list };
 }
 

@@ -36,6 +36,16 @@ export class PathIndex {
     return undefined;
   }
 
+  /** Files and directories directly inside `dir`, for "did you mean" on a mistyped path. */
+  siblings(path: string): string[] {
+    const dir = posix.dirname(normalizePath(path));
+    const out: string[] = [];
+    for (const set of [this.#files, this.#dirs]) {
+      for (const p of set) if (posix.dirname(p) === dir) out.push(p);
+    }
+    return out;
+  }
+
   get files(): ReadonlySet<string> {
     return this.#files;
   }

@@ -32,7 +32,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   if (best === undefined) return undefined;
   const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // An abbreviation ("prod" for "production") when exactly one candidate starts with it.
+  if (word.length < 3) return undefined;
+  const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 /** ` (did you mean "x"?)`, or an empty string. */

@@ -3,7 +3,13 @@ import { closest } from './suggest.ts';
 /** Values visible to `${...}`: params, vars, and `item`/`key` inside foreach and matrix. */
 export type TemplateContext = Readonly<Record<string, unknown>>;
 
-export type Interpolated = { ok: true; value: unknown } | { ok: false; error: string };
+export interface TemplateError {
+  message: string;
+  /** The `${...}` text as written, to point at it. */
+  expression: string;
+}
+
+export type Interpolated = { ok: true; value: unknown } | { ok: false; error: TemplateError };
 
 const EXPRESSION = /(\\?)\$\{([^}]*)\}/g;
 const WHOLE = /^\$\{([^}]*)\}$/;
@@ -21,17 +27,18 @@ export function hasTemplate(text: string): boolean {
  */
 export function interpolate(text: string, context: TemplateContext): Interpolated {
   const whole = WHOLE.exec(text);
-  if (whole) return lookup(whole[1]!, context);
-  let error: string | undefined;
+  if (whole) return lookup(whole[1]!, context, text);
+  let error: TemplateError | undefined;
   const value = text.replace(EXPRESSION, (match, escape: string, expression: string) => {
     if (escape) return match.slice(1);
-    const found = lookup(expression, context);
+    const found = lookup(expression, context, match);
     if (!found.ok) {
       error ??= found.error;
       return '';
     }
     if (found.value === null || typeof found.value === 'object') {
-      error ??= `\${${expression.trim()}} is ${Array.isArray(found.value) ? 'a list' : found.value === null ? 'empty' : 'a mapping'} and cannot be part of a longer string`;
+      const kind = Array.isArray(found.value) ? 'a list' : found.value === null ? 'empty' : 'a mapping';
+      error ??= { message: `${match} is ${kind} and cannot be part of a longer string`, expression: match };
       return '';
     }
     return String(found.value);
@@ -53,33 +60,29 @@ function parseExpression(expression: string): (string | number)[] | undefined {
   return segments;
 }
 
-function lookup(expression: string, context: TemplateContext): Interpolated {
+function lookup(expression: string, context: TemplateContext, written: string): Interpolated {
   const segments = parseExpression(expression);
   const shown = `\${${expression.trim()}}`;
-  if (!segments) return { ok: false, error: `${shown} is not a valid reference (use names, "." and [index])` };
+  const fail = (message: string): Interpolated => ({ ok: false, error: { message, expression: written } });
+  if (!segments) return fail(`${shown} is not a valid reference (use names, "." and [index])`);
   let current: unknown = context;
   let walked = '';
   for (const segment of segments) {
     if (typeof segment === 'number') {
-      if (!Array.isArray(current)) return { ok: false, error: `${shown}: "${walked}" is not a list` };
-      if (segment >= current.length) {
-        return { ok: false, error: `${shown}: "${walked}" has ${current.length} items, no [${segment}]` };
-      }
+      if (!Array.isArray(current)) return fail(`${shown}: "${walked}" is not a list`);
+      if (segment >= current.length) return fail(`${shown}: "${walked}" has ${current.length} items, no [${segment}]`);
       current = current[segment];
       walked += `[${segment}]`;
       continue;
     }
     if (current === null || typeof current !== 'object' || Array.isArray(current)) {
-      return { ok: false, error: `${shown}: "${walked}" is not a mapping` };
+      return fail(`${shown}: "${walked}" is not a mapping`);
     }
     const record = current as Record<string, unknown>;
     if (!Object.hasOwn(record, segment)) {
       const hint = closest(segment, Object.keys(record));
       const where = walked === '' ? 'is not defined in params or vars' : `is not a key of "${walked}"`;
-      return {
-        ok: false,
-        error: `${shown}: "${segment}" ${where}` + (hint ? ` (did you mean "${hint}"?)` : ''),
-      };
+      return fail(`${shown}: "${segment}" ${where}` + (hint ? ` (did you mean "${hint}"?)` : ''));
     }
     current = record[segment];
     walked += walked === '' ? segment : `.${segment}`;

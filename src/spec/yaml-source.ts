@@ -132,15 +132,27 @@ export function walk(source: YamlSource, path: YamlPath): Located {
  * when the value is empty. If the path does not exist, the deepest key on the way (a missing
  * field is reported at its parent's key).
  */
-export function locate(source: YamlSource, path: YamlPath, at: 'value' | 'key' = 'value'): SourceSpan {
+export function locate(
+  source: YamlSource,
+  path: YamlPath,
+  at: 'value' | 'key' = 'value',
+  needle?: string,
+): SourceSpan {
   const found = walk(source, path);
   const complete = found.depth === path.length;
   let target: YamlNode | undefined;
-  if (complete && at === 'key' && found.key) target = found.key;
+  // A whole mapping or list is pointed at by its key ("a stage needs cmd" at `train:`).
+  const collection = found.node !== undefined && (isMap(found.node) || isSeq(found.node));
+  if (complete && (at === 'key' || collection) && found.key) target = found.key;
   else if (complete && found.node && !isEmptyScalar(found.node)) target = found.node;
   else target = found.key ?? found.node;
   const range = target?.range;
   if (!range) return spanOf(source.lines, 0, 0);
+  if (needle !== undefined && isScalar(target)) {
+    // Narrow to a part of the scalar (a ${...} inside a command) when it appears as written.
+    const i = source.text.slice(range[0], range[1]).indexOf(needle);
+    if (i >= 0) return spanOf(source.lines, range[0] + i, range[0] + i + needle.length);
+  }
   // A collection's span is reported as its first line only: underlining a whole map is noise.
   const end = isMap(target) || isSeq(target) ? lineEnd(source.text, range[0]) : range[1];
   return spanOf(source.lines, range[0], end);

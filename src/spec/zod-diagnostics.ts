@@ -103,6 +103,10 @@ function collect(
       return;
     }
     case 'invalid_value': {
+      if (issue.input === undefined) {
+        push(`missing required key "${String(path.at(-1))}"`, 'key', 'missing-key', path);
+        return;
+      }
       const options = issue.values.map((v) => JSON.stringify(v));
       const hint =
         typeof issue.input === 'string' ? closest(issue.input, issue.values.map(String)) : undefined;
@@ -115,7 +119,7 @@ function collect(
     }
     case 'custom': {
       const at = (issue.params as { at?: 'key' } | undefined)?.at === 'key' ? 'key' : 'value';
-      push(issue.message, path.length === 0 ? 'value' : at, 'invalid');
+      push(issue.message, at, 'invalid');
       return;
     }
     default:

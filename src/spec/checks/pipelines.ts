@@ -53,10 +53,13 @@ function checkDependencies(
       const origin = provenance(dep.path, outputs, repo.worktree);
       if (origin.kind === 'missing') {
         if (!scope.complete) continue;
+        const hint = didYouMean(dep.path, [...repo.worktree.siblings(dep.path), ...outputs.byPath.keys()]);
         findings.error(
           stage.source,
           dep.at,
-          `dependency "${dep.path}" is not produced by any stage, tracked by git, or tracked by a .dvc file; ${NOT_FOUND_HINT}`,
+          hint
+            ? `dependency "${dep.path}" is not produced by any stage, tracked by git, or tracked by a .dvc file${hint}`
+            : `dependency "${dep.path}" is not produced by any stage, tracked by git, or tracked by a .dvc file; ${NOT_FOUND_HINT}`,
           'unknown-dependency',
         );
       } else if (origin.kind === 'produced') {

@@ -55,7 +55,7 @@ export const Duration = z
     z.number().positive(),
     z.string().regex(DURATION, { error: 'a duration looks like 90s, 45m, 2h, 1h30m or 1d' }),
   ])
-  .describe('Seconds as a number, or a string such as "90s", "45m", "2h", "1h30m", "1d".');
+  .meta({ id: 'Duration', description: 'Seconds as a number, or a string such as "90s", "45m", "2h", "1h30m", "1d".' });
 
 export const BYTE_SIZE = /^\d+(?:\.\d+)?\s*(?:B|[KMGTP]i?B)$/;
 export const ByteSize = z
@@ -63,7 +63,7 @@ export const ByteSize = z
     z.number().int().nonnegative(),
     z.string().regex(BYTE_SIZE, { error: 'a size looks like 512MB, 16GiB or 80GB' }),
   ])
-  .describe('Bytes as a number, or a string such as "512MB", "16GiB", "80GB".');
+  .meta({ id: 'ByteSize', description: 'Bytes as a number, or a string such as "512MB", "16GiB", "80GB".' });
 
 /** A dotted key into a metrics or params file (`accuracy`, `test.f1`). */
 export const MetricKey = z
@@ -95,7 +95,10 @@ export const RunsOn = z
       labels: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     }),
   ])
-  .describe('GitHub Actions `runs-on`: a label, a list of labels (all must match), or {group, labels}.');
+  .meta({
+    id: 'RunsOn',
+    description: 'GitHub Actions `runs-on`: a label, a list of labels (all must match), or {group, labels}.',
+  });
 export type RunsOn = z.infer<typeof RunsOn>;
 
 export const Scalar = z.union([z.string(), z.number(), z.boolean()]);

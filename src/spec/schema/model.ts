@@ -44,7 +44,8 @@ export const Gate = z
         params: { at: 'key' },
       });
     }
-  });
+  })
+  .meta({ id: 'Gate' });
 export type Gate = z.infer<typeof Gate>;
 
 export const DeployTarget = z.discriminatedUnion('kind', [

@@ -31,7 +31,7 @@ function entryWithOptions<T extends z.ZodType>(options: T) {
     .meta({ minProperties: 1, maxProperties: 1 });
 }
 
-export const Out = z.union([RelPath, entryWithOptions(OutOptions)]);
+export const Out = z.union([RelPath, entryWithOptions(OutOptions)]).meta({ id: 'Output' });
 export type Out = z.infer<typeof Out>;
 
 export const PlotOptions = OutOptions.extend({
@@ -42,7 +42,7 @@ export const PlotOptions = OutOptions.extend({
   x_label: z.string().optional(),
   y_label: z.string().optional(),
 });
-export const Plot = z.union([RelPath, entryWithOptions(PlotOptions)]);
+export const Plot = z.union([RelPath, entryWithOptions(PlotOptions)]).meta({ id: 'Plot' });
 
 /** `lr`, `train.epochs`, or `{other.yaml: [keys]}` as in dvc.yaml. */
 export const ParamRef = z.union([
@@ -63,7 +63,7 @@ export const GpuRequest = z.union([
       .describe('Accepted GPU models, matched against nvidia-smi names (e.g. "a100", "h100").'),
     memory: ByteSize.optional().describe('Minimum memory per GPU.'),
   }),
-]);
+]).meta({ id: 'GpuRequest' });
 
 export const Resources = z.strictObject({
   gpu: GpuRequest.optional().describe('GPUs: a count, or {count, type, memory}.'),
@@ -119,7 +119,7 @@ export const stageBodyShape = {
     .describe('Names of environment variables passed through to the command (never logged).'),
 };
 
-export const StageBody = z.strictObject(stageBodyShape);
+export const StageBody = z.strictObject(stageBodyShape).meta({ id: 'StageBody' });
 export type StageBody = z.infer<typeof StageBody>;
 
 /**

@@ -50,7 +50,7 @@ export const ColumnCheck = z.strictObject({
     .optional(),
   unique: z.boolean().optional(),
   severity: Severity.optional(),
-});
+}).meta({ id: 'ColumnCheck' });
 export type ColumnCheck = z.infer<typeof ColumnCheck>;
 
 const Columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -113,7 +113,7 @@ export const DatasetCheck = z
       });
     }
   })
-  .meta({ minProperties: 1, maxProperties: 1 });
+  .meta({ id: 'DatasetCheck', minProperties: 1, maxProperties: 1 });
 export type DatasetCheck = z.infer<typeof DatasetCheck>;
 
 export const DriftMethod = z.enum(['auto', 'wasserstein', 'ks', 'jensenshannon', 'chisquare', 'psi']);
