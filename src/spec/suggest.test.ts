@@ -16,6 +16,8 @@ describe('closest', () => {
     expect(closest('outz', ['outs', 'deps', 'cmd'])).toBe('outs');
     expect(closest('Metrics', ['metrics', 'plots'])).toBe('metrics');
     expect(closest('banana', ['outs', 'deps', 'cmd'])).toBeUndefined();
+    expect(closest('train.batch', ['train.lr', 'train.epochs'])).toBeUndefined();
+    expect(closest('train.epoch', ['train.lr', 'train.epochs'])).toBe('train.epochs');
   });
 
   it('suggests the one candidate an abbreviation starts', () => {

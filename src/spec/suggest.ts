@@ -31,12 +31,20 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   if (best === undefined) return undefined;
-  const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
+  // Judge the typo by the part that differs: "train.batch" is not a near miss of "train.epochs".
+  const shared = commonPrefix(lower, best.toLowerCase());
+  const limit = Math.max(1, Math.floor((Math.max(word.length, best.length) - shared) / 3));
   if (bestDistance <= limit) return best;
   // An abbreviation ("prod" for "production") when exactly one candidate starts with it.
   if (word.length < 3) return undefined;
   const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
   return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }
 
 /** ` (did you mean "x"?)`, or an empty string. */

@@ -55,11 +55,22 @@ describe('validate: schema errors point at the node', () => {
     const repo = baseRepo();
     repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('    cmd: node train.mjs', '    cmnd: node train.mjs');
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual([
-      'pipelines/p.yaml:7:3: a stage needs a "cmd"',
-      'pipelines/p.yaml:8:5: unknown key "cmnd" (did you mean "cmd"?)',
-    ]);
-    expect(v.diagnostics[1]!.span).toEqual({ line: 8, col: 5, endLine: 8, endCol: 9 });
+    expect(lines(v)).toEqual(['pipelines/p.yaml:8:5: unknown key "cmnd" (did you mean "cmd"?)']);
+    expect(v.diagnostics[0]!.span).toEqual({ line: 8, col: 5, endLine: 8, endCol: 9 });
+  });
+
+  it('says a required key is missing when nothing explains it', async () => {
+    const repo = baseRepo();
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('    cmd: node train.mjs --lr ${train.lr}\n', '');
+    const v = await validateFiles(repo);
+    expect(lines(v)).toEqual(['pipelines/p.yaml:7:3: a stage needs a "cmd"']);
+  });
+
+  it('prefers the typo hint to "missing required key"', async () => {
+    const repo = baseRepo();
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('pipeline: p', 'pipline: p');
+    const v = await validateFiles(repo);
+    expect(lines(v)).toEqual(['models/m.yaml:2:1: unknown key "pipline" (did you mean "pipeline"?)']);
   });
 
   it('lists the expected keys when nothing is close', async () => {
@@ -239,7 +250,7 @@ describe('validate: cross-checks', () => {
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace('artifact: model/model.bin', 'artifact: model/model.onnx');
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
-      'models/m.yaml:3:11: artifact "model/model.onnx" is not an output of any stage of pipeline "p" (did you mean "model/model.bin"?); its outputs: data/prepared, model/model.bin',
+      'models/m.yaml:3:11: artifact "model/model.onnx" is not an output of any stage of pipeline "p"; its outputs: data/prepared, model/model.bin',
     ]);
   });
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostic.ts';
 import { closest } from './suggest.ts';
-import { locate, type YamlPath, type YamlSource } from './yaml-source.ts';
+import { isScalar } from 'yaml';
+import { locate, walk, type YamlPath, type YamlSource } from './yaml-source.ts';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -19,7 +20,30 @@ export function checkAgainst<T extends z.ZodType>(
   for (const issue of result.error.issues) {
     collect(issue, base, [], schema, source, diagnostics);
   }
-  return { data: undefined, diagnostics: dedupe(diagnostics) };
+  return { data: undefined, diagnostics: dedupe(withoutExplainedMissing(diagnostics)) };
+}
+
+const missingKey = /^missing required key "([^"]+)"$|^a \S+ needs an? "([^"]+)"$/;
+const typoHint = /^unknown key "[^"]+" \(did you mean "([^"]+)"\?\)$/;
+
+/**
+ * "missing key cmd" next to "unknown key cmnd (did you mean cmd?)" in the same mapping says the
+ * same thing twice: keep the hint, drop the complaint.
+ */
+function withoutExplainedMissing(diagnostics: Diagnostic[]): Diagnostic[] {
+  const hinted = new Set<string>();
+  for (const d of diagnostics) {
+    const hint = typoHint.exec(d.message)?.[1];
+    if (hint !== undefined && d.path) hinted.add(JSON.stringify([...d.path.slice(0, -1), hint]));
+  }
+  if (hinted.size === 0) return diagnostics;
+  return diagnostics.filter((d) => {
+    const m = missingKey.exec(d.message);
+    const key = m?.[1] ?? m?.[2];
+    if (key === undefined || !d.path) return true;
+    const parent = d.code === 'missing-key' ? d.path.slice(0, -1) : d.path;
+    return !hinted.has(JSON.stringify([...parent, key]));
+  });
 }
 
 function collect(
@@ -47,7 +71,7 @@ function collect(
       if (issue.input === undefined) {
         push(`missing required key "${String(path.at(-1))}"`, 'key', 'missing-key', path);
       } else {
-        push(`expected ${article(issue.expected)}, got ${describe(issue.input)}`, 'value', 'type');
+        push(`expected ${article(issue.expected)}, got ${describe(issue.input, written(source, path))}`, 'value', 'type');
       }
       return;
     }
@@ -93,7 +117,7 @@ function collect(
           branch.filter(isTypeMismatchAtRoot).map((i) => (i.code === 'invalid_type' ? i.expected : 'value')),
         ),
       );
-      push(`expected ${joinOr(expected.map(article))}, got ${describe(issue.input)}`, 'value', 'type');
+      push(`expected ${joinOr(expected.map(article))}, got ${describe(issue.input, written(source, path))}`, 'value', 'type');
       return;
     }
     case 'invalid_key': {
@@ -186,9 +210,16 @@ function article(expected: string): string {
   return articles[expected] ?? expected;
 }
 
-function describe(input: unknown): string {
+/** A scalar as the user wrote it (`1.0`, not `1`). */
+function written(source: YamlSource, path: YamlPath): string | undefined {
+  const node = walk(source, path).node;
+  return isScalar(node) && typeof node.source === 'string' && node.source !== '' ? node.source : undefined;
+}
+
+function describe(input: unknown, asWritten?: string): string {
   if (input === null) return 'an empty value';
   if (Array.isArray(input)) return 'a list';
+  if (asWritten !== undefined && (typeof input === 'number' || typeof input === 'boolean')) return asWritten;
   switch (typeof input) {
     case 'string':
       return `"${input.length > 40 ? input.slice(0, 37) + '...' : input}"`;
