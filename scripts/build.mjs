@@ -18,7 +18,9 @@ await build({
   // DuckDB's native binding is resolved at run time (docs/adr/0003-action-packaging.md).
   external: ['@duckdb/*'],
   // Bundled CommonJS dependencies may call require().
-  banner: { js: "import { createRequire as __gitopsMlRequire } from 'node:module';\nconst require = __gitopsMlRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __gitopsMlRequire } from 'node:module';\nconst require = __gitopsMlRequire(import.meta.url);",
+  },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'linked',

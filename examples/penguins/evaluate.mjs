@@ -30,6 +30,10 @@ const metrics = {
   per_class_f1: Object.fromEntries(classes.map((c, i) => [c, round(f1[i])])),
 };
 writeAtomic('metrics/penguins.json', JSON.stringify(metrics, null, 2) + '\n');
-const cells = classes.flatMap((a, i) => classes.map((p, j) => ({ actual: a, predicted: p, count: confusion[i][j] })));
+const cells = classes.flatMap((a, i) =>
+  classes.map((p, j) => ({ actual: a, predicted: p, count: confusion[i][j] })),
+);
 writeAtomic('plots/penguins/confusion.csv', toCsv(cells, ['actual', 'predicted', 'count']));
-console.log(`evaluate: accuracy ${metrics.accuracy}, macro-F1 ${metrics.macro_f1} on ${rows.length} rows`);
+console.log(
+  `evaluate: accuracy ${metrics.accuracy}, macro-F1 ${metrics.macro_f1} on ${rows.length} rows`,
+);

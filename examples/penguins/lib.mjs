@@ -2,7 +2,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export const NUMERIC = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
+export const NUMERIC = [
+  'Beak Length (mm)',
+  'Beak Depth (mm)',
+  'Flipper Length (mm)',
+  'Body Mass (g)',
+];
 export const ISLANDS = ['Biscoe', 'Dream', 'Torgersen'];
 export const SEXES = ['FEMALE', 'MALE'];
 export const LABEL = 'Species';
@@ -37,14 +42,27 @@ export function writeAtomic(path, text) {
 }
 
 export function toCsv(rows, columns) {
-  const cell = (v) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+  const cell = (v) =>
+    v === null || v === undefined
+      ? ''
+      : /[",\n]/.test(String(v))
+        ? `"${String(v).replace(/"/g, '""')}"`
+        : String(v);
+  return (
+    [
+      columns.map(cell).join(','),
+      ...rows.map((r) => columns.map((c) => cell(r[c])).join(',')),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Reads the CSVs this example writes (quoted fields, no embedded newlines). */
 export function readCsv(path) {
   const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const split = (line) => [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+  const split = (line) =>
+    [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)]
+      .slice(0, -1)
+      .map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
   const columns = split(header);
   return lines.map((line) => Object.fromEntries(split(line).map((v, i) => [columns[i], v])));
 }

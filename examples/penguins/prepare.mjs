@@ -29,4 +29,6 @@ for (const rows of byClass.values()) {
 const columns = [LABEL, 'Island', ...NUMERIC, 'Sex'];
 writeAtomic('data/prepared/train.csv', toCsv(train, columns));
 writeAtomic('data/prepared/test.csv', toCsv(test, columns));
-console.log(`prepare: ${clean.length} of ${raw.length} rows usable; train ${train.length}, test ${test.length}`);
+console.log(
+  `prepare: ${clean.length} of ${raw.length} rows usable; train ${train.length}, test ${test.length}`,
+);

@@ -6,7 +6,10 @@ const rows = readCsv('data/prepared/train.csv');
 const classes = [...new Set(rows.map((r) => r[LABEL]))].sort();
 
 const mean = NUMERIC.map((c) => rows.reduce((s, r) => s + Number(r[c]), 0) / rows.length);
-const std = NUMERIC.map((c, i) => Math.sqrt(rows.reduce((s, r) => s + (Number(r[c]) - mean[i]) ** 2, 0) / rows.length) || 1);
+const std = NUMERIC.map(
+  (c, i) =>
+    Math.sqrt(rows.reduce((s, r) => s + (Number(r[c]) - mean[i]) ** 2, 0) / rows.length) || 1,
+);
 const X = rows.map((r) => features(r, mean, std));
 const Y = rows.map((r) => classes.indexOf(r[LABEL]));
 const d = X[0].length;
@@ -31,9 +34,19 @@ for (let epoch = 0; epoch < opts.epochs; epoch++) {
   }
   for (let c = 0; c < k; c++) {
     bias[c] -= (opts.lr * gb[c]) / X.length;
-    for (let j = 0; j < d; j++) weights[c][j] -= opts.lr * (gw[c][j] / X.length + opts.l2 * weights[c][j]);
+    for (let j = 0; j < d; j++)
+      weights[c][j] -= opts.lr * (gw[c][j] / X.length + opts.l2 * weights[c][j]);
   }
 }
 
-writeAtomic('models/penguins/model.json', JSON.stringify({ kind: 'softmax-regression', classes, numeric: NUMERIC, mean, std, weights, bias }, null, 2) + '\n');
-console.log(`train: ${X.length} rows, ${opts.epochs} epochs, final loss ${(loss / X.length).toFixed(4)}`);
+writeAtomic(
+  'models/penguins/model.json',
+  JSON.stringify(
+    { kind: 'softmax-regression', classes, numeric: NUMERIC, mean, std, weights, bias },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(
+  `train: ${X.length} rows, ${opts.epochs} epochs, final loss ${(loss / X.length).toFixed(4)}`,
+);

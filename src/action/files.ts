@@ -6,7 +6,8 @@ export async function writeOutputs(file: string, outputs: Record<string, string>
   let text = '';
   for (const [name, value] of Object.entries(outputs)) {
     const delimiter = `ghadelimiter_${randomUUID()}`;
-    if (value.includes(delimiter) || name.includes(delimiter)) throw new Error('output collides with its delimiter');
+    if (value.includes(delimiter) || name.includes(delimiter))
+      throw new Error('output collides with its delimiter');
     text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
   }
   await appendFile(file, text, 'utf8');

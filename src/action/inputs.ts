@@ -10,7 +10,10 @@ export const ActionInputs = z.object({
 export type ActionInputs = z.infer<typeof ActionInputs>;
 
 /** `INPUT_<NAME>` as the runner sets it: upper-cased, spaces to "_", hyphens kept. */
-function input(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+function input(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
   const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
   return value === undefined ? undefined : value.trim();
 }

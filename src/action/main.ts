@@ -17,7 +17,8 @@ export async function runAction(io: Io): Promise<number> {
     const argv = ['-C', inputs.workingDirectory, inputs.command, ...inputs.args];
     const outcome = await execute(argv, { ...io, env: { ...io.env, GITHUB_ACTIONS: 'true' } });
     const outputFile = io.env.GITHUB_OUTPUT;
-    if (outputFile) await writeOutputs(outputFile, { 'exit-code': String(outcome.exitCode), ...outcome.outputs });
+    if (outputFile)
+      await writeOutputs(outputFile, { 'exit-code': String(outcome.exitCode), ...outcome.outputs });
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && outcome.summary) await appendSummary(summaryFile, outcome.summary);
     return outcome.exitCode;

@@ -18,11 +18,21 @@ export interface Parsed {
 }
 
 /** parseArgs, strict, with usage errors that say what was meant. */
-export function parse(command: string, args: readonly string[], options: OptionSpec, allowPositionals: boolean): Parsed {
+export function parse(
+  command: string,
+  args: readonly string[],
+  options: OptionSpec,
+  allowPositionals: boolean,
+): Parsed {
   const all = { ...commonOptions, ...options };
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options: all, allowPositionals, strict: true });
-    return { values: values as Parsed['values'], positionals };
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options: all,
+      allowPositionals,
+      strict: true,
+    });
+    return { values: values, positionals };
   } catch (error) {
     const code = (error as { code?: string }).code;
     const text = error instanceof Error ? error.message : String(error);
@@ -35,8 +45,13 @@ export function parse(command: string, args: readonly string[], options: OptionS
       });
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      throw new UsageError(`"${command}" takes no arguments: ${text.replace(/^Unexpected argument '([^']*)'.*$/s, '"$1"')}`, { cause: error });
+      throw new UsageError(
+        `"${command}" takes no arguments: ${text.replace(/^Unexpected argument '([^']*)'.*$/s, '"$1"')}`,
+        { cause: error },
+      );
     }
-    throw new UsageError(`${command}: ${text.split('. ')[0]!.replace(/^Option/, 'option')}`, { cause: error });
+    throw new UsageError(`${command}: ${text.split('. ')[0]!.replace(/^Option/, 'option')}`, {
+      cause: error,
+    });
   }
 }

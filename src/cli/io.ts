@@ -31,6 +31,13 @@ const plain = (s: string) => s;
 
 export function style(color: boolean): Style {
   return color
-    ? { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22), cyan: wrap(36, 39) }
+    ? {
+        red: wrap(31, 39),
+        yellow: wrap(33, 39),
+        green: wrap(32, 39),
+        dim: wrap(2, 22),
+        bold: wrap(1, 22),
+        cyan: wrap(36, 39),
+      }
     : { red: plain, yellow: plain, green: plain, dim: plain, bold: plain, cyan: plain };
 }

@@ -37,7 +37,9 @@ describe('gitops-ml (in process)', () => {
   it('rejects an unknown option with a hint and exit 2', async () => {
     const io = captureIo(projectRoot);
     expect(await main(['validate', '--jsno'], io)).toBe(2);
-    expect(io.err()).toContain('error: unknown option --jsno for "validate" (did you mean "--json"?)');
+    expect(io.err()).toContain(
+      'error: unknown option --jsno for "validate" (did you mean "--json"?)',
+    );
     expect(io.err()).not.toMatch(noStack);
   });
 
@@ -50,12 +52,17 @@ describe('gitops-ml (in process)', () => {
   it('validates the example repository: exit 0', async () => {
     const io = captureIo(projectRoot);
     expect(await main(['validate'], io)).toBe(0);
-    expect(io.err()).toMatch(/^✓ 5 spec files valid: 1 pipeline \(3 stages\), 1 model, 2 deployments\n$/);
+    expect(io.err()).toMatch(
+      /^✓ 5 spec files valid: 1 pipeline \(3 stages\), 1 model, 2 deployments\n$/,
+    );
   });
 
   it('reports a broken spec with file:line:col and a code frame: exit 2', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('    cmd: node train.mjs', '    cmnd: node train.mjs');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      '    cmd: node train.mjs',
+      '    cmnd: node train.mjs',
+    );
     const dir = gitRepo(repo);
     const io = captureIo(dir);
     expect(await main(['validate'], io)).toBe(2);
@@ -79,7 +86,15 @@ describe('gitops-ml (in process)', () => {
     expect(await main(['validate', '--json', '-C', dir], io)).toBe(2);
     expect(JSON.parse(io.out())).toEqual({
       valid: false,
-      summary: { files: 2, pipelines: 1, stages: 2, models: 1, deployments: 0, errors: 1, warnings: 0 },
+      summary: {
+        files: 2,
+        pipelines: 1,
+        stages: 2,
+        models: 1,
+        deployments: 0,
+        errors: 1,
+        warnings: 0,
+      },
       diagnostics: [
         {
           file: 'models/m.yaml',
@@ -99,7 +114,10 @@ describe('gitops-ml (in process)', () => {
   it('annotates files inside GitHub Actions, relative to the workspace', async () => {
     const repo = baseRepo();
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace('pipeline: p', 'pipeline: q');
-    const dir = gitRepo({ 'ml/README.md': '', ...Object.fromEntries(Object.entries(repo).map(([k, v]) => [`ml/${k}`, v])) });
+    const dir = gitRepo({
+      'ml/README.md': '',
+      ...Object.fromEntries(Object.entries(repo).map(([k, v]) => [`ml/${k}`, v])),
+    });
     const io = captureIo(dir, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir });
     expect(await main(['validate', '-C', 'ml'], io)).toBe(2);
     expect(io.out()).toBe(
@@ -127,9 +145,16 @@ describe('reportError', () => {
       'internal error: boom\nthis is a bug in gitops-ml; run again with GITOPS_ML_DEBUG=1 and report the output\n',
     );
     const debug = captureIo(projectRoot, { GITOPS_ML_DEBUG: '1' });
-    reportError(new TypeError('boom', { cause: new Error('root cause') }), debug, style(false), true);
+    reportError(
+      new TypeError('boom', { cause: new Error('root cause') }),
+      debug,
+      style(false),
+      true,
+    );
     expect(debug.err()).toContain('caused by: root cause');
     expect(debug.err()).toMatch(noStack);
-    expect(JSON.parse(debug.out())).toEqual({ error: { kind: 'InternalError', message: 'boom', exitCode: 3, hint: null } });
+    expect(JSON.parse(debug.out())).toEqual({
+      error: { kind: 'InternalError', message: 'boom', exitCode: 3, hint: null },
+    });
   });
 });

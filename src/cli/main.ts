@@ -11,7 +11,9 @@ import { reportError } from './report-error.ts';
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length));
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const lines = Object.entries(commands).map(
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`,
+  );
   return [
     'gitops-ml: a git repository as the control plane of machine learning',
     '',
@@ -24,7 +26,7 @@ function usage(): string {
     '  -C <dir>      run as if started in <dir>',
     '  --json        machine-readable output on stdout',
     '  --no-color    no colours in human output',
-    '  -h, --help    this help, or a command\'s',
+    "  -h, --help    this help, or a command's",
     '  --version     print the version',
     '',
     'exit codes: 0 ok, 1 checks failed, 2 bad input, 3 infrastructure error',
@@ -36,11 +38,20 @@ function commandHelp(command: Command): string {
     const flag = name.length === 1 ? `-${name}` : `--${name}`;
     return `  ${flag}${o.type === 'string' ? ' <value>' : ''}`;
   });
-  return [`usage: ${command.usage}`, '', command.summary, ...(own.length ? ['', 'options:', ...own] : [])].join('\n');
+  return [
+    `usage: ${command.usage}`,
+    '',
+    command.summary,
+    ...(own.length ? ['', 'options:', ...own] : []),
+  ].join('\n');
 }
 
 /** Split leading global options (before the command name) from the rest. */
-function splitGlobal(argv: readonly string[]): { global: string[]; name: string | undefined; rest: string[] } {
+function splitGlobal(argv: readonly string[]): {
+  global: string[];
+  name: string | undefined;
+  rest: string[];
+} {
   const global: string[] = [];
   let i = 0;
   while (i < argv.length && argv[i]!.startsWith('-')) {
@@ -87,7 +98,8 @@ export async function execute(argv: readonly string[], io: Io): Promise<CommandO
     }
     const root = resolve(io.cwd, typeof args.values.C === 'string' ? args.values.C : '.');
     const info = await stat(root).catch(() => undefined);
-    if (!info?.isDirectory()) throw new UsageError(`-C ${String(args.values.C)}: no such directory`);
+    if (!info?.isDirectory())
+      throw new UsageError(`-C ${String(args.values.C)}: no such directory`);
     return await command.run(args, {
       io,
       root,

@@ -11,9 +11,14 @@ export function renderDiagnostic(d: Diagnostic, s: Style, text: string | undefin
   if (line === undefined || line.trim() === '') return head;
   const number = String(d.span.line);
   const gutter = ' '.repeat(number.length);
-  const width = d.span.endLine === d.span.line ? Math.max(1, d.span.endCol - d.span.col) : Math.max(1, line.length - d.span.col + 1);
+  const width =
+    d.span.endLine === d.span.line
+      ? Math.max(1, d.span.endCol - d.span.col)
+      : Math.max(1, line.length - d.span.col + 1);
   const shown = line.replace(/\t/g, ' ').trimEnd();
-  const marker = ' '.repeat(d.span.col - 1) + '^'.repeat(Math.min(width, Math.max(1, shown.length - d.span.col + 1)));
+  const marker =
+    ' '.repeat(d.span.col - 1) +
+    '^'.repeat(Math.min(width, Math.max(1, shown.length - d.span.col + 1)));
   return `${head}\n ${s.dim(number + ' |')} ${shown}\n ${s.dim(gutter + ' |')} ${s.red(marker)}`;
 }
 
@@ -34,7 +39,8 @@ export function annotation(d: Diagnostic, root: string, workspace: string, title
   const props = [`file=${escapeProperty(file)}`];
   if (d.span) {
     props.push(`line=${d.span.line}`, `endLine=${d.span.endLine}`);
-    if (d.span.line === d.span.endLine) props.push(`col=${d.span.col}`, `endColumn=${d.span.endCol}`);
+    if (d.span.line === d.span.endLine)
+      props.push(`col=${d.span.col}`, `endColumn=${d.span.endCol}`);
   }
   props.push(`title=${escapeProperty(title)}`);
   return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(d.message)}`;
@@ -43,7 +49,9 @@ export function annotation(d: Diagnostic, root: string, workspace: string, title
 /** A Markdown table of diagnostics, for job summaries and PR comments. */
 export function diagnosticsMarkdown(diagnostics: readonly Diagnostic[], limit = 50): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = diagnostics.slice(0, limit).map((d) => `| ${d.severity} | \`${cell(formatLocation(d))}\` | ${cell(d.message)} |`);
+  const rows = diagnostics
+    .slice(0, limit)
+    .map((d) => `| ${d.severity} | \`${cell(formatLocation(d))}\` | ${cell(d.message)} |`);
   const more = diagnostics.length > limit ? `\n\n…and ${diagnostics.length - limit} more.` : '';
   return ['| | Where | Problem |', '|---|---|---|', ...rows].join('\n') + more;
 }

@@ -6,7 +6,7 @@ function causes(error: unknown): string[] {
   const lines: string[] = [];
   let current = error instanceof Error ? error.cause : undefined;
   for (let depth = 0; current !== undefined && depth < 5; depth++) {
-    lines.push(current instanceof Error ? current.message : String(current));
+    lines.push(current instanceof Error ? current.message : JSON.stringify(current));
     current = current instanceof Error ? current.cause : undefined;
   }
   return lines;
@@ -26,7 +26,11 @@ export function reportError(error: unknown, io: Io, s: Style, json: boolean): Ex
   const message = error instanceof Error ? error.message : String(error);
   if (json) {
     const kind = known ? error.name : 'InternalError';
-    io.stdout.write(JSON.stringify({ error: { kind, message, exitCode, hint: known ? (error.hint ?? null) : null } }) + '\n');
+    io.stdout.write(
+      JSON.stringify({
+        error: { kind, message, exitCode, hint: known ? (error.hint ?? null) : null },
+      }) + '\n',
+    );
   }
   if (!(error instanceof SpecError)) {
     io.stderr.write(`${s.red(known ? 'error' : 'internal error')}: ${message}\n`);
@@ -36,7 +40,9 @@ export function reportError(error: unknown, io: Io, s: Style, json: boolean): Ex
     for (const cause of causes(error)) io.stderr.write(`${s.dim('caused by')}: ${cause}\n`);
     if (error instanceof Error && error.stack) io.stderr.write(s.dim(error.stack) + '\n');
   } else if (!known) {
-    io.stderr.write(`${s.dim('this is a bug in gitops-ml; run again with GITOPS_ML_DEBUG=1 and report the output')}\n`);
+    io.stderr.write(
+      `${s.dim('this is a bug in gitops-ml; run again with GITOPS_ML_DEBUG=1 and report the output')}\n`,
+    );
   }
   return exitCode;
 }

@@ -38,10 +38,13 @@ export function git(
         const detail = stderr.trim().split('\n').slice(-3).join(' ') || error.message;
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
         reject(
-          new InfraError(missing ? 'git is not installed or not on PATH' : `git ${args[0]} failed: ${detail}`, {
-            cause: error,
-            hint: missing ? 'install git (apt-get install git) and try again' : undefined,
-          }),
+          new InfraError(
+            missing ? 'git is not installed or not on PATH' : `git ${args[0]} failed: ${detail}`,
+            {
+              cause: error,
+              hint: missing ? 'install git (apt-get install git) and try again' : undefined,
+            },
+          ),
         );
       },
     );

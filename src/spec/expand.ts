@@ -4,7 +4,13 @@ import { normalizePath } from './path-index.ts';
 import type { LoadedRepo, SpecFile } from './repo.ts';
 import type { Pipeline } from './schema/pipeline.ts';
 import { StageBody, type Out } from './schema/stage.ts';
-import { hasTemplate, interpolate, type TemplateContext } from './template.ts';
+import {
+  hasTemplate,
+  interpolate,
+  isScalarValue,
+  scope,
+  type TemplateContext,
+} from './template.ts';
 import { locate, type YamlPath, type YamlSource } from './yaml-source.ts';
 import { checkAgainst } from './zod-diagnostics.ts';
 
@@ -64,8 +70,21 @@ class Problems {
   constructor(source: YamlSource) {
     this.source = source;
   }
-  add(path: YamlPath, message: string, code = 'template', at: 'value' | 'key' = 'value', needle?: string): void {
-    this.list.push({ file: this.source.file, span: locate(this.source, path, at, needle), severity: 'error', code, message, path });
+  add(
+    path: YamlPath,
+    message: string,
+    code = 'template',
+    at: 'value' | 'key' = 'value',
+    needle?: string,
+  ): void {
+    this.list.push({
+      file: this.source.file,
+      span: locate(this.source, path, at, needle),
+      severity: 'error',
+      code,
+      message,
+      path,
+    });
   }
 }
 
@@ -74,39 +93,53 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The `${}` context of a pipeline: the repo params file, then `vars`, plus `params.` as an alias. */
-export function pipelineContext(spec: SpecFile<Pipeline>, repo: LoadedRepo, problems: Problems): TemplateContext {
+export function pipelineContext(
+  spec: SpecFile<Pipeline>,
+  repo: LoadedRepo,
+  problems: Problems,
+): TemplateContext {
   const base = repo.params.get(repo.paramsFile)?.data;
-  const context: Record<string, unknown> = isRecord(base) ? { ...base } : {};
-  const defined = new Map<string, string>(Object.keys(context).map((k) => [k, repo.paramsFile]));
+  const params = isRecord(base) ? base : {};
+  // `${params.x}` reads the params file unless it defines a key named "params" itself.
+  const context = scope(params, scope({ params }));
+  const extra: Record<string, unknown> = {};
+  const origins = new Map<string, string>();
   (spec.data.vars ?? []).forEach((entry, i) => {
     let values: Record<string, unknown>;
     let origin: string;
     if (typeof entry === 'string') {
       const [file, keys] = entry.split(':') as [string, string | undefined];
-      const loaded = repo.params.get(normalizePath(file));
+      const path = normalizePath(file);
+      const loaded = repo.params.get(path);
       if (!loaded) {
         problems.add(['vars', i], `vars file "${file}" does not exist`, 'missing-file');
         return;
       }
+      if (path === repo.paramsFile) return; // already in the context
       const data = isRecord(loaded.data) ? loaded.data : {};
-      values = keys === undefined ? data : Object.fromEntries(keys.split(',').map((k) => [k.trim(), data[k.trim()]]));
+      values =
+        keys === undefined
+          ? data
+          : Object.fromEntries(keys.split(',').map((k) => [k.trim(), data[k.trim()]]));
       origin = file;
     } else {
       values = entry;
       origin = `vars[${i}]`;
     }
     for (const [key, value] of Object.entries(values)) {
-      const first = defined.get(key);
-      if (first !== undefined && first !== origin && origin !== repo.paramsFile) {
-        problems.add(['vars', i], `"${key}" is already defined by ${first}; vars cannot redefine a name`, 'template');
+      const first = Object.hasOwn(params, key) ? repo.paramsFile : origins.get(key);
+      if (first !== undefined) {
+        problems.add(
+          ['vars', i],
+          `"${key}" is already defined by ${first}; vars cannot redefine a name`,
+        );
         continue;
       }
-      defined.set(key, origin);
-      context[key] = value;
+      origins.set(key, origin);
+      extra[key] = value;
     }
   });
-  if (!Object.hasOwn(context, 'params')) context.params = isRecord(base) ? base : {};
-  return context;
+  return origins.size > 0 ? scope(extra, context) : context;
 }
 
 /** Interpolate every string below `value`; errors are reported at the string's own node. */
@@ -126,11 +159,37 @@ function interpolateTree(
     }
     return result.value;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolateTree(v, context, [...path, i], problems));
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolateTree(v, context, [...path, i], problems));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = skip.has(k) ? v : interpolateTree(v, context, [...path, k], problems);
+      if (skip.has(k)) {
+        out[k] = v;
+        continue;
+      }
+      // Keys are interpolated too: `- out/${item}.json: {cache: false}`.
+      let key = k;
+      if (hasTemplate(k)) {
+        const result = interpolate(k, context);
+        if (!result.ok)
+          problems.add(
+            [...path, k],
+            result.error.message,
+            'template',
+            'key',
+            result.error.expression,
+          );
+        else if (!isScalarValue(result.value))
+          problems.add(
+            [...path, k],
+            `${k} must give a name, not a list or mapping`,
+            'template',
+            'key',
+          );
+        else key = String(result.value);
+      }
+      out[key] = interpolateTree(v, context, [...path, k], problems);
     }
     return out;
   }
@@ -138,7 +197,7 @@ function interpolateTree(
 }
 
 function suffixOf(value: unknown, fallback: string): string {
-  return value === null || typeof value === 'object' ? fallback : String(value);
+  return isScalarValue(value) ? String(value) : fallback;
 }
 
 interface Instance {
@@ -149,7 +208,12 @@ interface Instance {
 }
 
 /** foreach / matrix expansion as dvc.yaml does it, before interpolation of the bodies. */
-function instancesOf(key: string, raw: Record<string, unknown>, context: TemplateContext, problems: Problems): Instance[] {
+function instancesOf(
+  key: string,
+  raw: Record<string, unknown>,
+  context: TemplateContext,
+  problems: Problems,
+): Instance[] {
   const at: YamlPath = ['stages', key];
   if (raw.foreach !== undefined) {
     let items: unknown = raw.foreach;
@@ -164,11 +228,11 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
     const body = raw.do as Record<string, unknown>;
     const bodyAt = [...at, 'do'];
     if (Array.isArray(items)) {
-      return items.map((item, i) => ({
+      return (items as unknown[]).map((item, i) => ({
         name: `${key}@${suffixOf(item, String(i))}`,
         at: bodyAt,
         raw: body,
-        context: { ...context, item },
+        context: scope({ item }, context),
       }));
     }
     if (isRecord(items)) {
@@ -176,7 +240,7 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
         name: `${key}@${k}`,
         at: bodyAt,
         raw: body,
-        context: { ...context, item, key: k },
+        context: scope({ item, key: k }, context),
       }));
     }
     problems.add([...at, 'foreach'], 'foreach needs a list or a mapping');
@@ -189,7 +253,13 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
       if (typeof list === 'string') {
         const r = interpolate(list, context);
         if (!r.ok) {
-          problems.add([...at, 'matrix', axis], r.error.message, 'template', 'value', r.error.expression);
+          problems.add(
+            [...at, 'matrix', axis],
+            r.error.message,
+            'template',
+            'value',
+            r.error.expression,
+          );
           return [];
         }
         list = r.value;
@@ -200,18 +270,22 @@ function instancesOf(key: string, raw: Record<string, unknown>, context: Templat
       }
       axes.push([axis, list]);
     }
-    const { matrix: _matrix, ...body } = raw;
+    const body = { ...raw };
+    delete body.matrix;
     let combos: { item: Record<string, unknown>; parts: string[] }[] = [{ item: {}, parts: [] }];
     for (const [axis, values] of axes) {
       combos = combos.flatMap((c) =>
-        values.map((v, i) => ({ item: { ...c.item, [axis]: v }, parts: [...c.parts, suffixOf(v, `${axis}${i}`)] })),
+        values.map((v, i) => ({
+          item: { ...c.item, [axis]: v },
+          parts: [...c.parts, suffixOf(v, `${axis}${i}`)],
+        })),
       );
     }
     return combos.map((c) => ({
       name: `${key}@${c.parts.join('-')}`,
       at,
       raw: body,
-      context: { ...context, item: c.item },
+      context: scope({ item: c.item }, context),
     }));
   }
   return [{ name: key, at, raw, context }];
@@ -225,9 +299,18 @@ function leavesRepo(path: string): boolean {
   return path === '..' || path.startsWith('../');
 }
 
-function outputsOf(entries: Out[] | undefined, kind: OutputKind, wdir: string, at: YamlPath, problems: Problems): OutputRef[] {
+function outputsOf(
+  entries: Out[] | undefined,
+  kind: OutputKind,
+  wdir: string,
+  at: YamlPath,
+  problems: Problems,
+): OutputRef[] {
   return (entries ?? []).flatMap((entry, i) => {
-    const [rel, options] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] as [string, Record<string, unknown>]);
+    const [rel, options] =
+      typeof entry === 'string'
+        ? [entry, {}]
+        : (Object.entries(entry)[0] as [string, Record<string, unknown>]);
     const path = joinRepo(wdir, rel);
     const entryAt = [...at, i];
     if (leavesRepo(path)) {
@@ -279,7 +362,12 @@ function resolveInstance(
   const deps: PathRef[] = [];
   (body.deps ?? []).forEach((dep, i) => {
     const path = joinRepo(wdir, dep);
-    if (leavesRepo(path)) problems.add([...instance.at, 'deps', i], `dependency "${dep}" leaves the repository`, 'path');
+    if (leavesRepo(path))
+      problems.add(
+        [...instance.at, 'deps', i],
+        `dependency "${dep}" leaves the repository`,
+        'path',
+      );
     else deps.push({ path, at: [...instance.at, 'deps', i] });
   });
   const outs = [
@@ -294,7 +382,13 @@ function resolveInstance(
       return;
     }
     for (const [file, keys] of Object.entries(ref)) {
-      keys.forEach((k, j) => params.push({ file: joinRepo(wdir, file), key: k, at: [...instance.at, 'params', i, file, j] }));
+      keys.forEach((k, j) =>
+        params.push({
+          file: joinRepo(wdir, file),
+          key: k,
+          at: [...instance.at, 'params', i, file, j],
+        }),
+      );
     }
   });
   return {
@@ -313,7 +407,10 @@ function resolveInstance(
 }
 
 /** Expand and interpolate every stage of a pipeline. */
-export function resolvePipeline(spec: SpecFile<Pipeline>, repo: LoadedRepo): { pipeline: ResolvedPipeline; diagnostics: Diagnostic[] } {
+export function resolvePipeline(
+  spec: SpecFile<Pipeline>,
+  repo: LoadedRepo,
+): { pipeline: ResolvedPipeline; diagnostics: Diagnostic[] } {
   const problems = new Problems(spec.source);
   const context = pipelineContext(spec, repo, problems);
   const defaultParams = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
@@ -322,11 +419,16 @@ export function resolvePipeline(spec: SpecFile<Pipeline>, repo: LoadedRepo): { p
   let exact = true;
   for (const [key, raw] of Object.entries(spec.data.stages)) {
     const before = problems.list.length;
-    const instances = instancesOf(key, raw as Record<string, unknown>, context, problems);
+    const instances = instancesOf(key, raw, context, problems);
     if (instances.length === 0 && problems.list.length > before) exact = false;
     for (const instance of instances) {
       if (names.has(instance.name)) {
-        problems.add(['stages', key], `stage "${instance.name}" is generated twice: make the foreach/matrix values unique`, 'duplicate-name', 'key');
+        problems.add(
+          ['stages', key],
+          `stage "${instance.name}" is generated twice: make the foreach/matrix values unique`,
+          'duplicate-name',
+          'key',
+        );
         continue;
       }
       names.set(instance.name, instance.at);
@@ -338,6 +440,8 @@ export function resolvePipeline(spec: SpecFile<Pipeline>, repo: LoadedRepo): { p
       }
     }
   }
-  return { pipeline: { spec, name: spec.name, context, stages, exact }, diagnostics: problems.list };
+  return {
+    pipeline: { spec, name: spec.name, context, stages, exact },
+    diagnostics: problems.list,
+  };
 }
-

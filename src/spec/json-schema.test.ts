@@ -40,7 +40,9 @@ describe('JSON Schemas', () => {
     expect(specs.length).toBeGreaterThanOrEqual(5);
     for (const { file, schema } of specs) {
       const text = readFileSync(join(root, file), 'utf8');
-      const validateSchema = ajv.compile(JSON.parse(readFileSync(join(root, 'schemas', `${schema}.schema.json`), 'utf8')) as object);
+      const validateSchema = ajv.compile(
+        JSON.parse(readFileSync(join(root, 'schemas', `${schema}.schema.json`), 'utf8')) as object,
+      );
       const ok = validateSchema(parse(text));
       expect(ok ? [] : validateSchema.errors, file).toEqual([]);
       const pointer = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text)?.[1];
@@ -51,10 +53,17 @@ describe('JSON Schemas', () => {
 
   it('reject what the loader rejects: an unknown key', () => {
     const ajv = new Ajv2020({ strict: false });
-    const validatePipeline = ajv.compile(JSON.parse(jsonSchemas()['pipeline.schema.json']!) as object);
+    const validatePipeline = ajv.compile(
+      JSON.parse(jsonSchemas()['pipeline.schema.json']!) as object,
+    );
     expect(validatePipeline({ stages: { a: { cmd: 'x' } } })).toBe(true);
     expect(validatePipeline({ stages: { a: { cmd: 'x', cmnd: 'y' } } })).toBe(false);
-    expect(validatePipeline({ stages: { a: { cmd: 'x' } }, validation: [{ dataset: 'd', checks: [{ rows: {}, sql: 'x' }] }] })).toBe(false);
+    expect(
+      validatePipeline({
+        stages: { a: { cmd: 'x' } },
+        validation: [{ dataset: 'd', checks: [{ rows: {}, sql: 'x' }] }],
+      }),
+    ).toBe(false);
   });
 });
 

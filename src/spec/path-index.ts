@@ -14,7 +14,11 @@ export class PathIndex {
   add(path: string, kind: PathKind): void {
     const clean = normalizePath(path);
     (kind === 'file' ? this.#files : this.#dirs).add(clean);
-    for (let dir = posix.dirname(clean); dir !== '.' && !this.#dirs.has(dir); dir = posix.dirname(dir)) {
+    for (
+      let dir = posix.dirname(clean);
+      dir !== '.' && !this.#dirs.has(dir);
+      dir = posix.dirname(dir)
+    ) {
       this.#dirs.add(dir);
     }
   }

@@ -11,6 +11,8 @@ export interface SpecFile<T> {
   data: T;
   /** The name it is known by: pipeline name, model name, environment. */
   name: string;
+  /** The file had schema errors; `data` holds only the parts that were valid on their own. */
+  partial?: boolean;
 }
 
 /** A .dvc pointer: which workspace paths it tracks. */
@@ -51,6 +53,8 @@ export interface LoadedRepo {
     /** File stems of pipeline files that did not load. */
     pipelines: Set<string>;
     models: boolean;
+    /** Params files that exist but did not parse. */
+    params: Set<string>;
   };
 }
 

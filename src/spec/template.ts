@@ -1,7 +1,34 @@
 import { closest } from './suggest.ts';
 
-/** Values visible to `${...}`: params, vars, and `item`/`key` inside foreach and matrix. */
-export type TemplateContext = Readonly<Record<string, unknown>>;
+/**
+ * Values visible to `${...}`: params, vars, and `item`/`key` inside foreach and matrix. Scopes
+ * chain so a foreach item adds one small layer instead of copying every param.
+ */
+export interface TemplateContext {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly parent?: TemplateContext | undefined;
+}
+
+export function scope(
+  values: Readonly<Record<string, unknown>>,
+  parent?: TemplateContext,
+): TemplateContext {
+  return { values, parent };
+}
+
+function findName(context: TemplateContext, name: string): { found: boolean; value: unknown } {
+  for (let c: TemplateContext | undefined = context; c; c = c.parent) {
+    if (Object.hasOwn(c.values, name)) return { found: true, value: c.values[name] };
+  }
+  return { found: false, value: undefined };
+}
+
+function namesOf(context: TemplateContext): string[] {
+  const names: string[] = [];
+  for (let c: TemplateContext | undefined = context; c; c = c.parent)
+    names.push(...Object.keys(c.values));
+  return names;
+}
 
 export interface TemplateError {
   message: string;
@@ -36,14 +63,25 @@ export function interpolate(text: string, context: TemplateContext): Interpolate
       error ??= found.error;
       return '';
     }
-    if (found.value === null || typeof found.value === 'object') {
-      const kind = Array.isArray(found.value) ? 'a list' : found.value === null ? 'empty' : 'a mapping';
-      error ??= { message: `${match} is ${kind} and cannot be part of a longer string`, expression: match };
+    if (!isScalarValue(found.value)) {
+      const kind = Array.isArray(found.value)
+        ? 'a list'
+        : found.value === null
+          ? 'empty'
+          : 'a mapping';
+      error ??= {
+        message: `${match} is ${kind} and cannot be part of a longer string`,
+        expression: match,
+      };
       return '';
     }
     return String(found.value);
   });
   return error === undefined ? { ok: true, value } : { ok: false, error };
+}
+
+export function isScalarValue(value: unknown): value is string | number | boolean | bigint {
+  return ['string', 'number', 'boolean', 'bigint'].includes(typeof value);
 }
 
 /** Parse `a.b[0].c` into segments. */
@@ -63,14 +101,27 @@ function parseExpression(expression: string): (string | number)[] | undefined {
 function lookup(expression: string, context: TemplateContext, written: string): Interpolated {
   const segments = parseExpression(expression);
   const shown = `\${${expression.trim()}}`;
-  const fail = (message: string): Interpolated => ({ ok: false, error: { message, expression: written } });
+  const fail = (message: string): Interpolated => ({
+    ok: false,
+    error: { message, expression: written },
+  });
   if (!segments) return fail(`${shown} is not a valid reference (use names, "." and [index])`);
-  let current: unknown = context;
-  let walked = '';
-  for (const segment of segments) {
+  const [first, ...rest] = segments as [string, ...(string | number)[]];
+  const top = findName(context, first);
+  if (!top.found) {
+    const hint = closest(first, namesOf(context));
+    return fail(
+      `${shown}: "${first}" is not defined in params or vars` +
+        (hint ? ` (did you mean "${hint}"?)` : ''),
+    );
+  }
+  let current: unknown = top.value;
+  let walked = first;
+  for (const segment of rest) {
     if (typeof segment === 'number') {
       if (!Array.isArray(current)) return fail(`${shown}: "${walked}" is not a list`);
-      if (segment >= current.length) return fail(`${shown}: "${walked}" has ${current.length} items, no [${segment}]`);
+      if (segment >= current.length)
+        return fail(`${shown}: "${walked}" has ${current.length} items, no [${segment}]`);
       current = current[segment];
       walked += `[${segment}]`;
       continue;
@@ -81,11 +132,13 @@ function lookup(expression: string, context: TemplateContext, written: string): 
     const record = current as Record<string, unknown>;
     if (!Object.hasOwn(record, segment)) {
       const hint = closest(segment, Object.keys(record));
-      const where = walked === '' ? 'is not defined in params or vars' : `is not a key of "${walked}"`;
-      return fail(`${shown}: "${segment}" ${where}` + (hint ? ` (did you mean "${hint}"?)` : ''));
+      return fail(
+        `${shown}: "${segment}" is not a key of "${walked}"` +
+          (hint ? ` (did you mean "${hint}"?)` : ''),
+      );
     }
     current = record[segment];
-    walked += walked === '' ? segment : `.${segment}`;
+    walked += `.${segment}`;
   }
   return { ok: true, value: current };
 }

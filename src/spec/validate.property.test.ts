@@ -10,12 +10,30 @@ import type { Validation } from './validate.ts';
 /** A valid repository made of the real example specs plus the files they reference. */
 function exampleRepo(): Record<string, string> {
   const read = (f: string) => readFileSync(join(projectRoot, f), 'utf8');
-  const specs = ['gitops-ml.yaml', 'params.yaml', 'pipelines/penguins.yaml', 'models/penguins.yaml', 'deployments/staging.yaml', 'deployments/production.yaml'];
-  const others = ['data/penguins.json', 'examples/penguins/prepare.mjs', 'examples/penguins/train.mjs', 'examples/penguins/evaluate.mjs', 'examples/penguins/lib.mjs', 'deploy/production/penguins.yaml'];
-  return Object.fromEntries([...specs.map((f) => [f, read(f)]), ...others.map((f) => [f, ''])]);
+  const specs = [
+    'gitops-ml.yaml',
+    'params.yaml',
+    'pipelines/penguins.yaml',
+    'models/penguins.yaml',
+    'deployments/staging.yaml',
+    'deployments/production.yaml',
+  ];
+  const others = [
+    'data/penguins.json',
+    'examples/penguins/prepare.mjs',
+    'examples/penguins/train.mjs',
+    'examples/penguins/evaluate.mjs',
+    'examples/penguins/lib.mjs',
+    'deploy/production/penguins.yaml',
+  ];
+  return Object.fromEntries([
+    ...specs.map((f): [string, string] => [f, read(f)]),
+    ...others.map((f): [string, string] => [f, '']),
+  ]);
 }
 
-const specFiles = (repo: Record<string, string>) => Object.keys(repo).filter((f) => f.endsWith('.yaml'));
+const specFiles = (repo: Record<string, string>) =>
+  Object.keys(repo).filter((f) => f.endsWith('.yaml'));
 
 /** Every result is either valid, or a list of errors each placed inside a file we gave. */
 function expectWellFormed(v: Validation, repo: Record<string, string>): void {
@@ -41,13 +59,42 @@ const textMutation = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('swap' as const), at: fc.nat(), to: fc.nat() }),
-  fc.record({ op: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ maxLength: 12 }) }),
+  fc.record({
+    op: fc.constant('indent' as const),
+    at: fc.nat(),
+    by: fc.integer({ min: -4, max: 4 }),
+  }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 12 }),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({
     op: fc.constant('char' as const),
     at: fc.nat(),
-    text: fc.constantFrom(':', '-', '[', '{', '}', ']', '"', "'", '#', '&a', '*a', '!!binary', '\t', '${', '${x}', '%', '|', '>', '?', ','),
+    text: fc.constantFrom(
+      ':',
+      '-',
+      '[',
+      '{',
+      '}',
+      ']',
+      '"',
+      "'",
+      '#',
+      '&a',
+      '*a',
+      '!!binary',
+      '\t',
+      '${',
+      '${x}',
+      '%',
+      '|',
+      '>',
+      '?',
+      ',',
+    ),
   }),
 );
 type TextMutation = typeof textMutation extends fc.Arbitrary<infer T> ? T : never;
@@ -68,7 +115,10 @@ function applyText(text: string, m: TextMutation): string {
       break;
     }
     case 'indent':
-      lines[i] = m.by >= 0 ? ' '.repeat(m.by) + lines[i]! : lines[i]!.slice(Math.min(-m.by, /^ */.exec(lines[i]!)![0].length));
+      lines[i] =
+        m.by >= 0
+          ? ' '.repeat(m.by) + lines[i]!
+          : lines[i]!.slice(Math.min(-m.by, /^ */.exec(lines[i]!)![0].length));
       break;
     case 'insert':
     case 'char': {
@@ -128,28 +178,38 @@ describe('validate never crashes on damaged specs', () => {
 
   it('line-level mutations give valid, or positioned errors', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.nat(), fc.array(textMutation, { minLength: 1, maxLength: 4 }), async (r, f, mutations) => {
-        const repo = { ...repos[r % repos.length]! };
-        const files = specFiles(repo);
-        const file = files[f % files.length]!;
-        repo[file] = mutations.reduce(applyText, repo[file]!);
-        expectWellFormed(await validateFiles(repo), repo);
-      }),
-      { numRuns: 400 },
+      fc.asyncProperty(
+        fc.nat(),
+        fc.nat(),
+        fc.array(textMutation, { minLength: 1, maxLength: 4 }),
+        async (r, f, mutations) => {
+          const repo = { ...repos[r % repos.length]! };
+          const files = specFiles(repo);
+          const file = files[f % files.length]!;
+          repo[file] = mutations.reduce(applyText, repo[file]!);
+          expectWellFormed(await validateFiles(repo), repo);
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
   });
 
   it('structural mutations give valid, or positioned errors', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.nat(), fc.array(valueMutation, { minLength: 1, maxLength: 3 }), async (r, f, mutations) => {
-        const repo = { ...repos[r % repos.length]! };
-        const files = specFiles(repo);
-        const file = files[f % files.length]!;
-        const value = mutations.reduce(applyValue, parse(repo[file]!) as unknown);
-        repo[file] = stringify(value);
-        expectWellFormed(await validateFiles(repo), repo);
-      }),
-      { numRuns: 400 },
+      fc.asyncProperty(
+        fc.nat(),
+        fc.nat(),
+        fc.array(valueMutation, { minLength: 1, maxLength: 3 }),
+        async (r, f, mutations) => {
+          const repo = { ...repos[r % repos.length]! };
+          const files = specFiles(repo);
+          const file = files[f % files.length]!;
+          const value = mutations.reduce(applyValue, parse(repo[file]!) as unknown);
+          repo[file] = stringify(value);
+          expectWellFormed(await validateFiles(repo), repo);
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
   });
 });

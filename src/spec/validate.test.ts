@@ -6,7 +6,15 @@ describe('validate: a valid repository', () => {
     const v = await validateFiles(baseRepo());
     expect(lines(v)).toEqual([]);
     expect(v.valid).toBe(true);
-    expect(v.summary).toEqual({ files: 2, pipelines: 1, stages: 2, models: 1, deployments: 0, errors: 0, warnings: 0 });
+    expect(v.summary).toEqual({
+      files: 2,
+      pipelines: 1,
+      stages: 2,
+      models: 1,
+      deployments: 0,
+      errors: 0,
+      warnings: 0,
+    });
   });
 
   it('interpolates ${} from params into stage commands', async () => {
@@ -22,38 +30,57 @@ describe('validate: a valid repository', () => {
 
 describe('validate: YAML errors carry their position', () => {
   it('reports a syntax error at the offending line', async () => {
-    const v = await validateFiles({ ...baseRepo(), 'pipelines/p.yaml': 'stages:\n  a:\n    cmd: [unclosed\n  b: x\n' });
+    const v = await validateFiles({
+      ...baseRepo(),
+      'pipelines/p.yaml': 'stages:\n  a:\n    cmd: [unclosed\n  b: x\n',
+    });
     expect(lines(v)[0]).toMatch(/^pipelines\/p\.yaml:4:3: /);
     expect(v.valid).toBe(false);
   });
 
   it('reports a duplicate key at the second occurrence', async () => {
     const repo = baseRepo();
-    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('pipeline: p\n', 'pipeline: p\npipeline: q\n');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      'pipeline: p\n',
+      'pipeline: p\npipeline: q\n',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual(['models/m.yaml:3:1: duplicate key "pipeline"']);
   });
 
   it('rejects tabs used as indentation', async () => {
-    const v = await validateFiles({ ...baseRepo(), 'deployments/staging.yaml': 'models:\n\tm: {}\n' });
+    const v = await validateFiles({
+      ...baseRepo(),
+      'deployments/staging.yaml': 'models:\n\tm: {}\n',
+    });
     expect(lines(v)).toEqual(['deployments/staging.yaml:2:1: tabs are not allowed as indentation']);
   });
 
   it('rejects several documents in one file', async () => {
-    const v = await validateFiles({ ...baseRepo(), 'deployments/staging.yaml': 'models: {}\n---\nmodels: {}\n' });
-    expect(lines(v)).toEqual(['deployments/staging.yaml:2:1: a spec file holds one YAML document; remove the extra "---"']);
+    const v = await validateFiles({
+      ...baseRepo(),
+      'deployments/staging.yaml': 'models: {}\n---\nmodels: {}\n',
+    });
+    expect(lines(v)).toEqual([
+      'deployments/staging.yaml:2:1: a spec file holds one YAML document; remove the extra "---"',
+    ]);
   });
 
   it('reports an empty pipeline file', async () => {
     const v = await validateFiles({ ...baseRepo(), 'pipelines/q.yaml': '# nothing yet\n' });
-    expect(lines(v)).toEqual(['pipelines/q.yaml:1:1: the file is empty: a pipeline needs "stages"']);
+    expect(lines(v)).toEqual([
+      'pipelines/q.yaml:1:1: the file is empty: a pipeline needs "stages"',
+    ]);
   });
 });
 
 describe('validate: schema errors point at the node', () => {
   it('rejects an unknown key with a did-you-mean hint, at the key', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('    cmd: node train.mjs', '    cmnd: node train.mjs');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      '    cmd: node train.mjs',
+      '    cmnd: node train.mjs',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual(['pipelines/p.yaml:8:5: unknown key "cmnd" (did you mean "cmd"?)']);
     expect(v.diagnostics[0]!.span).toEqual({ line: 8, col: 5, endLine: 8, endCol: 9 });
@@ -61,7 +88,10 @@ describe('validate: schema errors point at the node', () => {
 
   it('says a required key is missing when nothing explains it', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('    cmd: node train.mjs --lr ${train.lr}\n', '');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      '    cmd: node train.mjs --lr ${train.lr}\n',
+      '',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual(['pipelines/p.yaml:7:3: a stage needs a "cmd"']);
   });
@@ -70,7 +100,9 @@ describe('validate: schema errors point at the node', () => {
     const repo = baseRepo();
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace('pipeline: p', 'pipline: p');
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['models/m.yaml:2:1: unknown key "pipline" (did you mean "pipeline"?)']);
+    expect(lines(v)).toEqual([
+      'models/m.yaml:2:1: unknown key "pipline" (did you mean "pipeline"?)',
+    ]);
   });
 
   it('lists the expected keys when nothing is close', async () => {
@@ -87,9 +119,20 @@ describe('validate: schema errors point at the node', () => {
     expect(lines(v)).toEqual(['models/m.yaml:1:1: missing required key "pipeline"']);
   });
 
-  it('reports a missing key of a nested mapping at that mapping\'s key', async () => {
+  it('reports a missing key whose value may take several shapes', async () => {
+    const v = await validateFiles({
+      ...baseRepo(),
+      'gitops-ml.yaml': 'runners:\n  gpu:\n    price: {hour: 1}\n',
+    });
+    expect(lines(v)).toEqual(['gitops-ml.yaml:2:3: missing required key "runs-on"']);
+  });
+
+  it("reports a missing key of a nested mapping at that mapping's key", async () => {
     const repo = baseRepo();
-    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('{primary: accuracy, goal: maximize}', '{primary: accuracy}');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      '{primary: accuracy, goal: maximize}',
+      '{primary: accuracy}',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual(['models/m.yaml:5:1: missing required key "goal"']);
   });
@@ -105,14 +148,18 @@ describe('validate: schema errors point at the node', () => {
     const repo = baseRepo();
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace('goal: maximize', 'goal: maximise');
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['models/m.yaml:5:36: must be one of: maximize, minimize (did you mean "maximize"?)']);
+    expect(lines(v)).toEqual([
+      'models/m.yaml:5:36: must be one of: maximize, minimize (did you mean "maximize"?)',
+    ]);
   });
 
   it('explains a malformed duration', async () => {
     const repo = baseRepo();
     repo['pipelines/p.yaml'] += '    resources: {timeout: 2 hours}\n';
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:14:26: a duration looks like 90s, 45m, 2h, 1h30m or 1d']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:14:26: a duration looks like 90s, 45m, 2h, 1h30m or 1d',
+    ]);
   });
 
   it('explains a bad version and commit in deployment state', async () => {
@@ -135,9 +182,14 @@ describe('validate: schema errors point at the node', () => {
 
   it('names the allowed deploy kinds', async () => {
     const repo = baseRepo();
-    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('{approvals: 2, after: staging}', '{approvals: 2, after: staging, deploy: {kind: kserv, manifest: x.yaml}}');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      '{approvals: 2, after: staging}',
+      '{approvals: 2, after: staging, deploy: {kind: kserv, manifest: x.yaml}}',
+    );
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['models/m.yaml:10:61: "kind" must be one of: manifest, kserve, command (did you mean "kserve"?)']);
+    expect(lines(v)).toEqual([
+      'models/m.yaml:10:61: "kind" must be one of: manifest, kserve, command (did you mean "kserve"?)',
+    ]);
   });
 
   it('keeps dataset checks to one kind each', async () => {
@@ -165,7 +217,11 @@ describe('validate: schema errors point at the node', () => {
     repo['gitops-ml.yaml'] = 'currency: usd\n';
     repo['deployments/staging.yaml'] = 'model: {}\n';
     const v = await validateFiles(repo);
-    expect(lines(v).map((l) => l.split(':')[0])).toEqual(['deployments/staging.yaml', 'gitops-ml.yaml', 'models/m.yaml']);
+    expect(lines(v).map((l) => l.split(':')[0])).toEqual([
+      'deployments/staging.yaml',
+      'gitops-ml.yaml',
+      'models/m.yaml',
+    ]);
   });
 });
 
@@ -174,20 +230,30 @@ describe('validate: cross-checks', () => {
     const repo = baseRepo();
     repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('${train.lr}', '${train.lrr}');
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:8:30: ${train.lrr}: "lrr" is not a key of "train" (did you mean "lr"?)']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:8:30: ${train.lrr}: "lrr" is not a key of "train" (did you mean "lr"?)',
+    ]);
     expect(v.diagnostics[0]!.span).toEqual({ line: 8, col: 30, endLine: 8, endCol: 42 });
   });
 
   it('finds params missing from the params file', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('params: [train.lr, train.epochs]', 'params: [train.lr, train.epoch]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'params: [train.lr, train.epochs]',
+      'params: [train.lr, train.epoch]',
+    );
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:10:24: param "train.epoch" is not in params.yaml (did you mean "train.epochs"?)']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:10:24: param "train.epoch" is not in params.yaml (did you mean "train.epochs"?)',
+    ]);
   });
 
   it('finds dependencies that nothing provides', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('deps: [data/raw.csv, prep.mjs]', 'deps: [data/raw.cvs, prep.mjs, lib/]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'deps: [data/raw.csv, prep.mjs]',
+      'deps: [data/raw.cvs, prep.mjs, lib/]',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'pipelines/p.yaml:4:12: dependency "data/raw.cvs" is not produced by any stage, tracked by git, or tracked by a .dvc file (did you mean "data/raw.csv"?)',
@@ -198,7 +264,8 @@ describe('validate: cross-checks', () => {
   it('accepts a dependency tracked by a .dvc pointer', async () => {
     const repo = baseRepo();
     delete repo['data/raw.csv'];
-    repo['data/raw.csv.dvc'] = 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: raw.csv\n';
+    repo['data/raw.csv.dvc'] =
+      'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: raw.csv\n';
     expect(lines(await validateFiles(repo))).toEqual([]);
   });
 
@@ -208,7 +275,9 @@ describe('validate: cross-checks', () => {
         again:
           cmd: node again.mjs
           outs: [model/model.bin]
-    `.replace(/^/gm, '  ').replace(/^  $/gm, '');
+    `
+      .replace(/^/gm, '  ')
+      .replace(/^ {2}$/gm, '');
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'pipelines/p.yaml:16:12: output "model/model.bin" is also produced by stage "train" (pipelines/p.yaml:11:12)',
@@ -217,7 +286,10 @@ describe('validate: cross-checks', () => {
 
   it('finds overlapping outputs', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('outs: [model/model.bin]', 'outs: [model/model.bin, data/prepared/extra.csv]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'outs: [model/model.bin]',
+      'outs: [model/model.bin, data/prepared/extra.csv]',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'pipelines/p.yaml:11:29: output "data/prepared/extra.csv" lies inside output "data/prepared" of stage "prepare" (pipelines/p.yaml:6:12); outputs cannot overlap',
@@ -226,28 +298,43 @@ describe('validate: cross-checks', () => {
 
   it('finds a cycle in the stage graph', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('deps: [data/raw.csv, prep.mjs]', 'deps: [data/raw.csv, prep.mjs, model/model.bin]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'deps: [data/raw.csv, prep.mjs]',
+      'deps: [data/raw.csv, prep.mjs, model/model.bin]',
+    );
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:4:36: the stage graph has a cycle: prepare → train → prepare']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:4:36: the stage graph has a cycle: prepare → train → prepare',
+    ]);
   });
 
   it('finds a stage that depends on its own output', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('deps: [data/prepared, train.mjs]', 'deps: [data/prepared, train.mjs, model]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'deps: [data/prepared, train.mjs]',
+      'deps: [data/prepared, train.mjs, model]',
+    );
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:9:38: stage "train" depends on its own output "model"']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:9:38: stage "train" depends on its own output "model"',
+    ]);
   });
 
   it('finds a model whose pipeline does not exist', async () => {
     const repo = baseRepo();
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace('pipeline: p', 'pipeline: pp');
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['models/m.yaml:2:11: pipeline "pp" does not exist (did you mean "p"?)']);
+    expect(lines(v)).toEqual([
+      'models/m.yaml:2:11: pipeline "pp" does not exist (did you mean "p"?)',
+    ]);
   });
 
   it('finds an artifact that no stage of the pipeline produces', async () => {
     const repo = baseRepo();
-    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('artifact: model/model.bin', 'artifact: model/model.onnx');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      'artifact: model/model.bin',
+      'artifact: model/model.onnx',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'models/m.yaml:3:11: artifact "model/model.onnx" is not an output of any stage of pipeline "p"; its outputs: data/prepared, model/model.bin',
@@ -256,7 +343,10 @@ describe('validate: cross-checks', () => {
 
   it('accepts an artifact inside a directory output', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace('outs: [model/model.bin]', 'outs: [model]');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'outs: [model/model.bin]',
+      'outs: [model]',
+    );
     expect(lines(await validateFiles(repo))).toEqual([]);
   });
 
@@ -275,7 +365,10 @@ describe('validate: cross-checks', () => {
 
   it('finds unknown environments and cycles in environment order', async () => {
     const repo = baseRepo();
-    repo['models/m.yaml'] = repo['models/m.yaml']!.replace('staging: {approvals: 1}', 'staging: {approvals: 1, after: production}').replace('after: staging}', 'after: [staging, qa]}');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      'staging: {approvals: 1}',
+      'staging: {approvals: 1, after: production}',
+    ).replace('after: staging}', 'after: [staging, qa]}');
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'models/m.yaml:9:34: environment order has a cycle: staging → production → staging',
@@ -307,7 +400,9 @@ describe('validate: cross-checks', () => {
     const repo = baseRepo();
     repo['pipelines/p.yaml'] = 'name: q\n' + repo['pipelines/p.yaml']!;
     const v = await validateFiles(repo);
-    expect(lines(v)).toContain('pipelines/p.yaml:1:7: pipeline "q" must live in pipelines/q.yaml (or drop "name")');
+    expect(lines(v)).toContain(
+      'pipelines/p.yaml:1:7: pipeline "q" must live in pipelines/q.yaml (or drop "name")',
+    );
   });
 
   it('finds runner classes and remotes that are not defined', async () => {
@@ -318,8 +413,10 @@ describe('validate: cross-checks', () => {
       remotes:
         store: {url: s3://bucket/cache}
     `;
-    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!
-      .replace('outs: [model/model.bin]', 'outs: [model/model.bin: {remote: stor}]\n    runner: gpus\n    resources: {gpu: 2}');
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      'outs: [model/model.bin]',
+      'outs: [model/model.bin: {remote: stor}]\n    runner: gpus\n    resources: {gpu: 2}',
+    );
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'pipelines/p.yaml:11:38: remote "stor" is not defined in gitops-ml.yaml (did you mean "store"?)',
@@ -329,10 +426,34 @@ describe('validate: cross-checks', () => {
 
   it('checks a GPU request against the runner class', async () => {
     const repo = baseRepo();
-    repo['gitops-ml.yaml'] = 'runners:\n  gpu: {runs-on: [self-hosted, gpu], gpu: {count: 1, type: h100}}\n';
+    repo['gitops-ml.yaml'] =
+      'runners:\n  gpu: {runs-on: [self-hosted, gpu], gpu: {count: 1, type: h100}}\n';
     repo['pipelines/p.yaml'] += '    runner: gpu\n    resources: {gpu: {count: 2}}\n';
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:15:17: stage asks for 2 GPUs but runner class "gpu" has 1']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:15:17: stage asks for 2 GPUs but runner class "gpu" has 1',
+    ]);
+  });
+
+  it('keeps checking the rest of a file that has a schema error', async () => {
+    const repo = baseRepo();
+    repo['pipelines/p.yaml'] = repo['pipelines/p.yaml']!.replace(
+      '    outs: [data/prepared]',
+      '    out: [data/prepared]',
+    )
+      .replace('${train.lr}', '${train.lrr}')
+      .replace('params: [train.lr, train.epochs]', 'params: [train.lr, train.epoch]');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      '{metric: accuracy, min: 0.5}',
+      '{metric: acc, min: 0.5}',
+    );
+    const v = await validateFiles(repo);
+    expect(lines(v)).toEqual([
+      'models/m.yaml:7:14: gate metric "acc" is not declared: add it to "metrics.tracked" (did you mean "accuracy"?)',
+      'pipelines/p.yaml:6:5: unknown key "out" (did you mean "outs"?)',
+      'pipelines/p.yaml:8:30: ${train.lrr}: "lrr" is not a key of "train" (did you mean "lr"?)',
+      'pipelines/p.yaml:10:24: param "train.epoch" is not in params.yaml (did you mean "train.epochs"?)',
+    ]);
   });
 
   it('does not report references into a file that failed to load', async () => {
@@ -360,7 +481,9 @@ describe('validate: foreach and matrix', () => {
             cmd: node size.mjs \${key} \${item}
             outs:
               - out/size-\${key}
-    `.replace(/^/gm, '  ').replace(/^  $/gm, '');
+    `
+      .replace(/^/gm, '  ')
+      .replace(/^ {2}$/gm, '');
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([]);
     const stages = v.pipelines[0]!.stages.map((s) => [s.name, s.cmd[0], s.outs[0]!.path]);
@@ -382,7 +505,9 @@ describe('validate: foreach and matrix', () => {
           cmd: node fit.mjs --lr \${item.lr} --opt \${item.opt}
           outs:
             - grid/\${item.opt}-\${item.lr}
-    `.replace(/^/gm, '  ').replace(/^  $/gm, '');
+    `
+      .replace(/^/gm, '  ')
+      .replace(/^ {2}$/gm, '');
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([]);
     expect(v.pipelines[0]!.stages.slice(2).map((s) => s.name)).toEqual([
@@ -393,17 +518,45 @@ describe('validate: foreach and matrix', () => {
     ]);
   });
 
+  it('interpolates the path of an output written with options', async () => {
+    const repo = baseRepo();
+    repo['pipelines/p.yaml'] += yaml`
+        eval:
+          foreach: [val, test]
+          do:
+            cmd: node eval.mjs \${item}
+            metrics:
+              - eval/\${item}.json: {cache: false}
+    `
+      .replace(/^/gm, '  ')
+      .replace(/^  $/gm, '');
+    repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
+      '{primary:',
+      '{file: metrics.json, primary:',
+    );
+    const v = await validateFiles(repo);
+    expect(lines(v)).toEqual([]);
+    expect(
+      v.pipelines[0]!.stages.slice(2).map((s) => s.outs.map((o) => [o.path, o.cache])),
+    ).toEqual([[['eval/val.json', false]], [['eval/test.json', false]]]);
+  });
+
   it('reports a foreach whose items collide', async () => {
     const repo = baseRepo();
     repo['pipelines/p.yaml'] += '  dup:\n    foreach: [a, a]\n    do: {cmd: "echo ${item}"}\n';
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:14:3: stage "dup@a" is generated twice: make the foreach/matrix values unique']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:14:3: stage "dup@a" is generated twice: make the foreach/matrix values unique',
+    ]);
   });
 
   it('reports a body key outside "do"', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] += '  dup:\n    foreach: [a, b]\n    cmd: x\n    do: {cmd: "echo ${item}"}\n';
+    repo['pipelines/p.yaml'] +=
+      '  dup:\n    foreach: [a, b]\n    cmd: x\n    do: {cmd: "echo ${item}"}\n';
     const v = await validateFiles(repo);
-    expect(lines(v)).toEqual(['pipelines/p.yaml:16:5: "cmd" belongs inside "do" in a foreach stage']);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:16:5: "cmd" belongs inside "do" in a foreach stage',
+    ]);
   });
 });

@@ -38,7 +38,7 @@ export async function validateRepo(reader: RepoReader): Promise<Validation> {
   for (const spec of repo.pipelines) {
     const resolved = resolvePipeline(spec, repo);
     diagnostics.push(...resolved.diagnostics);
-    if (!resolved.pipeline.exact) complete = false;
+    if (!resolved.pipeline.exact || spec.partial) complete = false;
     pipelines.push(resolved.pipeline);
   }
   const outputs = checkPipelines(repo, pipelines, findings, { complete });

@@ -71,7 +71,11 @@ function collect(
       if (issue.input === undefined) {
         push(`missing required key "${String(path.at(-1))}"`, 'key', 'missing-key', path);
       } else {
-        push(`expected ${article(issue.expected)}, got ${describe(issue.input, written(source, path))}`, 'value', 'type');
+        push(
+          `expected ${article(issue.expected)}, got ${describe(issue.input, written(source, path))}`,
+          'value',
+          'type',
+        );
       }
       return;
     }
@@ -90,7 +94,15 @@ function collect(
       return;
     }
     case 'invalid_union': {
-      if ('discriminator' in issue && issue.discriminator !== undefined && issue.errors.length === 0) {
+      if (issue.input === undefined && issue.path.length > 0) {
+        push(`missing required key "${String(path.at(-1))}"`, 'key', 'missing-key', path);
+        return;
+      }
+      if (
+        'discriminator' in issue &&
+        issue.discriminator !== undefined &&
+        issue.errors.length === 0
+      ) {
         const options = ('options' in issue ? (issue.options ?? []) : []).map(String);
         const got = lastValue(issue.input, issue.discriminator);
         const hint = typeof got === 'string' ? closest(got, options) : undefined;
@@ -114,10 +126,16 @@ function collect(
       }
       const expected = unique(
         branches.flatMap((branch) =>
-          branch.filter(isTypeMismatchAtRoot).map((i) => (i.code === 'invalid_type' ? i.expected : 'value')),
+          branch
+            .filter(isTypeMismatchAtRoot)
+            .map((i) => (i.code === 'invalid_type' ? i.expected : 'value')),
         ),
       );
-      push(`expected ${joinOr(expected.map(article))}, got ${describe(issue.input, written(source, path))}`, 'value', 'type');
+      push(
+        `expected ${joinOr(expected.map(article))}, got ${describe(issue.input, written(source, path))}`,
+        'value',
+        'type',
+      );
       return;
     }
     case 'invalid_key': {
@@ -133,7 +151,9 @@ function collect(
       }
       const options = issue.values.map((v) => JSON.stringify(v));
       const hint =
-        typeof issue.input === 'string' ? closest(issue.input, issue.values.map(String)) : undefined;
+        typeof issue.input === 'string'
+          ? closest(issue.input, issue.values.map(String))
+          : undefined;
       const msg =
         issue.values.length === 1
           ? `must be ${options[0]}`
@@ -191,7 +211,9 @@ function tooBig(issue: z.core.$ZodIssueTooBig): string {
 }
 
 function isTypeMismatchAtRoot(issue: Issue): boolean {
-  return issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_union');
+  return (
+    issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_union')
+  );
 }
 
 const articles: Record<string, string> = {
@@ -213,13 +235,16 @@ function article(expected: string): string {
 /** A scalar as the user wrote it (`1.0`, not `1`). */
 function written(source: YamlSource, path: YamlPath): string | undefined {
   const node = walk(source, path).node;
-  return isScalar(node) && typeof node.source === 'string' && node.source !== '' ? node.source : undefined;
+  return isScalar(node) && typeof node.source === 'string' && node.source !== ''
+    ? node.source
+    : undefined;
 }
 
 function describe(input: unknown, asWritten?: string): string {
   if (input === null) return 'an empty value';
   if (Array.isArray(input)) return 'a list';
-  if (asWritten !== undefined && (typeof input === 'number' || typeof input === 'boolean')) return asWritten;
+  if (asWritten !== undefined && (typeof input === 'number' || typeof input === 'boolean'))
+    return asWritten;
   switch (typeof input) {
     case 'string':
       return `"${input.length > 40 ? input.slice(0, 37) + '...' : input}"`;
@@ -244,7 +269,9 @@ function unique<T>(items: T[]): T[] {
 }
 
 function lastValue(input: unknown, key: string): unknown {
-  return input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[key] : undefined;
+  return input !== null && typeof input === 'object'
+    ? (input as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
@@ -274,7 +301,7 @@ interface Def {
 }
 
 function defOf(schema: AnySchema): Def {
-  return schema._zod.def as unknown as Def;
+  return schema._zod.def;
 }
 
 /** Every object schema `schema` may be at the top (through wrappers, unions and pipes). */
@@ -342,6 +369,8 @@ function childrenAt(schema: AnySchema, segment: string | number, depth = 0): Any
 export function keysAt(schema: AnySchema, path: YamlPath): string[] {
   let current: AnySchema[] = [schema];
   for (const segment of path) current = current.flatMap((s) => childrenAt(s, segment));
-  const keys = current.flatMap((s) => objectsOf(s).flatMap((o) => Object.keys(defOf(o).shape ?? {})));
+  const keys = current.flatMap((s) =>
+    objectsOf(s).flatMap((o) => Object.keys(defOf(o).shape ?? {})),
+  );
   return unique(keys);
 }

@@ -6,7 +6,11 @@ import { cloneOf, gitRepo, projectRoot } from '../support/temp.ts';
 const bin = join(projectRoot, 'bin/gitops-ml.js');
 
 function run(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,7 +1,10 @@
 import type { Io } from '../../src/cli/io.ts';
 
 /** An Io that records what a command writes. */
-export function captureIo(cwd: string, env: Record<string, string | undefined> = {}): Io & { out: () => string; err: () => string } {
+export function captureIo(
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Io & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {

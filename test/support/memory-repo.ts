@@ -10,7 +10,11 @@ export function memoryReader(files: Readonly<Record<string, string>>): RepoReade
   return {
     readText: (path) => Promise.resolve(files[posix.normalize(path)]),
     listFiles: (dir) =>
-      Promise.resolve(Object.keys(files).filter((f) => posix.dirname(f) === posix.normalize(dir)).map((f) => posix.basename(f))),
+      Promise.resolve(
+        Object.keys(files)
+          .filter((f) => posix.dirname(f) === posix.normalize(dir))
+          .map((f) => posix.basename(f)),
+      ),
     worktreeFiles: () => Promise.resolve(Object.keys(files)),
   };
 }
@@ -22,15 +26,24 @@ export function validateFiles(files: Readonly<Record<string, string>>): Promise<
 /** `file:line:col: message` per diagnostic, the form users see, for compact assertions. */
 export function lines(v: Validation): string[] {
   return v.diagnostics.map(
-    (d) => `${d.file}:${d.span?.line ?? 0}:${d.span?.col ?? 0}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`,
+    (d) =>
+      `${d.file}:${d.span?.line ?? 0}:${d.span?.col ?? 0}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`,
   );
 }
 
 /** Strip the common indentation of a template literal, so specs can be written inline. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const text = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const text = strings.reduce(
+    (acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''),
+    '',
+  );
   const body = text.replace(/^\n/, '').replace(/\n\s*$/, '\n');
-  const indent = Math.min(...body.split('\n').filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
+  const indent = Math.min(
+    ...body
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => /^ */.exec(l)![0].length),
+  );
   return body
     .split('\n')
     .map((l) => l.slice(indent))

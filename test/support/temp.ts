@@ -30,7 +30,11 @@ const gitEnv = {
 };
 
 export function gitIn(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', ...args], { cwd: dir, env: gitEnv, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', ...args], {
+    cwd: dir,
+    env: gitEnv,
+    encoding: 'utf8',
+  });
 }
 
 /** A real git repository holding `files` (or a copy of `fixture`), committed. */

@@ -29,7 +29,8 @@ export function validationJson(v: Validation): unknown {
 
 function printHuman(v: Validation, ctx: CommandContext): void {
   const { io, style: s } = ctx;
-  for (const d of v.diagnostics) io.stderr.write(renderDiagnostic(d, s, v.repo.texts.get(d.file)) + '\n');
+  for (const d of v.diagnostics)
+    io.stderr.write(renderDiagnostic(d, s, v.repo.texts.get(d.file)) + '\n');
   const { summary: n } = v;
   const what = [
     plural(n.pipelines, 'pipeline') + ` (${plural(n.stages, 'stage')})`,
@@ -41,8 +42,11 @@ function printHuman(v: Validation, ctx: CommandContext): void {
     io.stderr.write(`${s.green('✓')} ${plural(n.files, 'spec file')} valid: ${what}${warn}\n`);
   } else {
     const warn = n.warnings ? ` and ${plural(n.warnings, 'warning')}` : '';
-    const files = new Set(v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
-    io.stderr.write(`${s.red('✗')} ${plural(n.errors, 'error')}${warn} in ${plural(files, 'file')}\n`);
+    const files = new Set(v.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
+      .size;
+    io.stderr.write(
+      `${s.red('✗')} ${plural(n.errors, 'error')}${warn} in ${plural(files, 'file')}\n`,
+    );
   }
 }
 
@@ -59,7 +63,8 @@ export const validate: Command = {
     if (ctx.actions) {
       const workspace = ctx.io.env.GITHUB_WORKSPACE ?? ctx.io.cwd;
       const out = ctx.json ? ctx.io.stderr : ctx.io.stdout;
-      for (const d of v.diagnostics) out.write(annotation(d, ctx.root, workspace, 'gitops-ml validate') + '\n');
+      for (const d of v.diagnostics)
+        out.write(annotation(d, ctx.root, workspace, 'gitops-ml validate') + '\n');
     }
     const summary = v.valid
       ? `### ✅ Specs valid\n\n${v.summary.files} spec files: ${v.summary.pipelines} pipelines, ${v.summary.models} models, ${v.summary.deployments} deployments.\n`

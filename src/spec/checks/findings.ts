@@ -5,16 +5,42 @@ import { locate, type YamlPath, type YamlSource } from '../yaml-source.ts';
 export class Findings {
   readonly list: Diagnostic[] = [];
 
-  error(source: YamlSource, path: YamlPath, message: string, code: string, at: 'value' | 'key' = 'value'): void {
+  error(
+    source: YamlSource,
+    path: YamlPath,
+    message: string,
+    code: string,
+    at: 'value' | 'key' = 'value',
+  ): void {
     this.add('error', source, path, message, code, at);
   }
 
-  warn(source: YamlSource, path: YamlPath, message: string, code: string, at: 'value' | 'key' = 'value'): void {
+  warn(
+    source: YamlSource,
+    path: YamlPath,
+    message: string,
+    code: string,
+    at: 'value' | 'key' = 'value',
+  ): void {
     this.add('warning', source, path, message, code, at);
   }
 
-  private add(severity: Severity, source: YamlSource, path: YamlPath, message: string, code: string, at: 'value' | 'key'): void {
-    this.list.push({ file: source.file, span: locate(source, path, at), severity, code, message, path });
+  private add(
+    severity: Severity,
+    source: YamlSource,
+    path: YamlPath,
+    message: string,
+    code: string,
+    at: 'value' | 'key',
+  ): void {
+    this.list.push({
+      file: source.file,
+      span: locate(source, path, at),
+      severity,
+      code,
+      message,
+      path,
+    });
   }
 }
 

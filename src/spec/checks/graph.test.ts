@@ -9,7 +9,10 @@ describe('findCycles', () => {
   });
 
   it('finds a self-loop and a longer cycle, each once', () => {
-    const cycles = findCycles(['a', 'b', 'c', 'd'], graph({ a: ['a'], b: ['c'], c: ['d'], d: ['b'] }));
+    const cycles = findCycles(
+      ['a', 'b', 'c', 'd'],
+      graph({ a: ['a'], b: ['c'], c: ['d'], d: ['b'] }),
+    );
     expect(cycles).toEqual([
       ['a', 'a'],
       ['b', 'c', 'd', 'b'],

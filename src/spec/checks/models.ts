@@ -5,7 +5,7 @@ import type { Gate, Model } from '../schema/model.ts';
 import { didYouMean } from '../suggest.ts';
 import type { YamlPath } from '../yaml-source.ts';
 import { findCycles } from './graph.ts';
-import { Findings } from './findings.ts';
+import type { Findings } from './findings.ts';
 import type { OutputIndex } from './outputs.ts';
 
 /** Metrics a model declares: its primary metric and the tracked ones. */
@@ -32,19 +32,27 @@ function checkPipelineAndArtifact(
     );
     return;
   }
+  // Part of the pipeline did not load: its outputs and datasets are not all known.
+  if (pipeline.spec.partial === true || !pipeline.exact) return;
   const producer = outputs.producerOf(data.artifact);
   if (!producer || producer.stage.pipeline !== pipeline.name) {
     const elsewhere = producer ? ` (it is produced by pipeline "${producer.stage.pipeline}")` : '';
-    const outs = pipeline.stages.flatMap((s) => s.outs.filter((o) => o.kind === 'out').map((o) => o.path));
+    const outs = pipeline.stages.flatMap((s) =>
+      s.outs.filter((o) => o.kind === 'out').map((o) => o.path),
+    );
     findings.error(
       source,
       ['artifact'],
       `artifact "${data.artifact}" is not an output of any stage of pipeline "${pipeline.name}"${elsewhere}` +
-        (outs.length > 0 ? `${didYouMean(data.artifact, outs)}; its outputs: ${outs.slice(0, 8).join(', ')}` : ''),
+        (outs.length > 0
+          ? `${didYouMean(data.artifact, outs)}; its outputs: ${outs.slice(0, 8).join(', ')}`
+          : ''),
       'artifact-not-output',
     );
   }
-  const metricFiles = pipeline.stages.flatMap((s) => s.outs.filter((o) => o.kind === 'metric').map((o) => o.path));
+  const metricFiles = pipeline.stages.flatMap((s) =>
+    s.outs.filter((o) => o.kind === 'metric').map((o) => o.path),
+  );
   const file = data.metrics.file;
   if (file !== undefined) {
     if (!metricFiles.some((m) => isWithin(file, m))) {
@@ -86,7 +94,12 @@ function checkPipelineAndArtifact(
   }
 }
 
-function checkGates(model: SpecFile<Model>, gates: readonly Gate[], base: YamlPath, findings: Findings): void {
+function checkGates(
+  model: SpecFile<Model>,
+  gates: readonly Gate[],
+  base: YamlPath,
+  findings: Findings,
+): void {
   const metrics = declaredMetrics(model.data);
   const targets = ['base', ...Object.keys(model.data.environments)];
   gates.forEach((gate, i) => {
@@ -120,7 +133,10 @@ function checkEnvironments(model: SpecFile<Model>, repo: LoadedRepo, findings: F
     const list = data.environments[env]!.after;
     after(env).forEach((target, i) => {
       if (!names.includes(target)) {
-        const path = typeof list === 'string' ? ['environments', env, 'after'] : ['environments', env, 'after', i];
+        const path =
+          typeof list === 'string'
+            ? ['environments', env, 'after']
+            : ['environments', env, 'after', i];
         findings.error(
           source,
           path,
@@ -129,7 +145,12 @@ function checkEnvironments(model: SpecFile<Model>, repo: LoadedRepo, findings: F
         );
       }
     });
-    checkGates(model, data.environments[env]!.gates ?? [], ['environments', env, 'gates'], findings);
+    checkGates(
+      model,
+      data.environments[env]!.gates ?? [],
+      ['environments', env, 'gates'],
+      findings,
+    );
     const deploy = data.environments[env]!.deploy;
     if (deploy && 'manifest' in deploy && repo.worktree.kind(deploy.manifest) === undefined) {
       findings.error(
@@ -174,7 +195,12 @@ export function checkModels(
     checkGates(model, data.gates ?? [], ['gates'], findings);
     checkEnvironments(model, repo, findings);
     if (data.card?.template !== undefined && repo.worktree.kind(data.card.template) === undefined) {
-      findings.error(source, ['card', 'template'], `card template "${data.card.template}" does not exist`, 'missing-file');
+      findings.error(
+        source,
+        ['card', 'template'],
+        `card template "${data.card.template}" does not exist`,
+        'missing-file',
+      );
     }
   }
   // A sweep optimises the model's primary metric unless it names one.

@@ -60,9 +60,7 @@ export class OutputIndex {
 }
 
 export type Provenance =
-  | { kind: 'produced'; by: Produced[] }
-  | { kind: 'tracked' }
-  | { kind: 'missing' };
+  { kind: 'produced'; by: Produced[] } | { kind: 'tracked' } | { kind: 'missing' };
 
 const GLOB = /[*?[]/;
 
@@ -72,10 +70,17 @@ export function provenance(path: string, outputs: OutputIndex, worktree: PathInd
   if (producer) return { kind: 'produced', by: [producer] };
   if (GLOB.test(path)) {
     const segments = path.split('/');
-    const staticPart = segments.slice(0, segments.findIndex((s) => GLOB.test(s))).join('/') || '.';
+    const staticPart =
+      segments
+        .slice(
+          0,
+          segments.findIndex((s) => GLOB.test(s)),
+        )
+        .join('/') || '.';
     return provenance(staticPart, outputs, worktree);
   }
-  if (worktree.kind(path) !== undefined || worktree.container(path) !== undefined) return { kind: 'tracked' };
+  if (worktree.kind(path) !== undefined || worktree.container(path) !== undefined)
+    return { kind: 'tracked' };
   const inside = outputs.under(path);
   if (inside.length > 0) return { kind: 'produced', by: inside };
   return { kind: 'missing' };

@@ -4,11 +4,13 @@ import { didYouMean } from '../suggest.ts';
 import { getDotted } from '../template.ts';
 import type { YamlPath } from '../yaml-source.ts';
 import { findCycles } from './graph.ts';
-import { Findings, where } from './findings.ts';
+import type { Findings } from './findings.ts';
+import { where } from './findings.ts';
 import { OutputIndex, provenance } from './outputs.ts';
 import { flattenKeys } from './keys.ts';
 
-const NOT_FOUND_HINT = 'commit it to git, track it with `gitops-ml data add`, or list it in a stage\'s outs';
+const NOT_FOUND_HINT =
+  "commit it to git, track it with `gitops-ml data add`, or list it in a stage's outs";
 
 function stageId(stage: ResolvedStage): string {
   return `${stage.pipeline}:${stage.name}`;
@@ -53,7 +55,10 @@ function checkDependencies(
       const origin = provenance(dep.path, outputs, repo.worktree);
       if (origin.kind === 'missing') {
         if (!scope.complete) continue;
-        const hint = didYouMean(dep.path, [...repo.worktree.siblings(dep.path), ...outputs.byPath.keys()]);
+        const hint = didYouMean(dep.path, [
+          ...repo.worktree.siblings(dep.path),
+          ...outputs.byPath.keys(),
+        ]);
         findings.error(
           stage.source,
           dep.at,
@@ -69,7 +74,9 @@ function checkDependencies(
     edges.set(stageId(stage), out);
   }
   const byId = new Map(stages.map((s) => [stageId(s), s]));
-  const cycles = findCycles(stages.map(stageId), (id) => (edges.get(id) ?? []).map((e) => stageId(e.to)));
+  const cycles = findCycles(stages.map(stageId), (id) =>
+    (edges.get(id) ?? []).map((e) => stageId(e.to)),
+  );
   for (const cycle of cycles) {
     const first = byId.get(cycle[0]!)!;
     const next = cycle[1]!;
@@ -93,8 +100,14 @@ function checkDependencies(
 function checkParams(repo: LoadedRepo, stage: ResolvedStage, findings: Findings): void {
   for (const ref of stage.params) {
     const file = repo.params.get(ref.file);
+    if (repo.broken.params.has(ref.file)) continue;
     if (!file) {
-      findings.error(stage.source, ref.at, `params file "${ref.file}" does not exist`, 'missing-file');
+      findings.error(
+        stage.source,
+        ref.at,
+        `params file "${ref.file}" does not exist`,
+        'missing-file',
+      );
       continue;
     }
     if (!getDotted(file.data, ref.key).found) {
@@ -124,7 +137,13 @@ function checkRouting(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Fi
   const spec = pipeline.spec;
   check(spec.data.runner, spec.source, ['runner']);
   if (spec.data.runner !== undefined && spec.data['runs-on'] !== undefined) {
-    findings.error(spec.source, ['runner'], 'use either "runner" or "runs-on", not both', 'conflict', 'key');
+    findings.error(
+      spec.source,
+      ['runner'],
+      'use either "runner" or "runs-on", not both',
+      'conflict',
+      'key',
+    );
   }
   const seen = new Set<string>();
   for (const stage of pipeline.stages) {
@@ -132,7 +151,13 @@ function checkRouting(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Fi
     seen.add(stage.key);
     check(stage.body.runner, stage.source, [...stage.at, 'runner']);
     if (stage.body.runner !== undefined && stage.body['runs-on'] !== undefined) {
-      findings.error(stage.source, [...stage.at, 'runner'], 'use either "runner" or "runs-on", not both', 'conflict', 'key');
+      findings.error(
+        stage.source,
+        [...stage.at, 'runner'],
+        'use either "runner" or "runs-on", not both',
+        'conflict',
+        'key',
+      );
     }
     const runnerName = stage.body.runner ?? spec.data.runner ?? repo.config?.data.defaults?.runner;
     const runner = runnerName === undefined ? undefined : repo.config?.data.runners?.[runnerName];
@@ -186,7 +211,7 @@ function checkDatasets(
     }
   }
   const checkName = (name: string, path: YamlPath) => {
-    if (datasets.includes(name)) return;
+    if (datasets.includes(name) || pipeline.spec.partial === true) return;
     findings.error(
       source,
       path,
@@ -199,9 +224,21 @@ function checkDatasets(
   (data.validation ?? []).forEach((suite, i) => {
     checkName(suite.dataset, ['validation', i, 'dataset']);
     (suite.checks ?? []).forEach((check, j) => {
-      if (check.references) checkName(check.references.dataset, ['validation', i, 'checks', j, 'references', 'dataset']);
+      if (check.references)
+        checkName(check.references.dataset, [
+          'validation',
+          i,
+          'checks',
+          j,
+          'references',
+          'dataset',
+        ]);
     });
-    if (scope.complete && suite.drift && provenance(suite.drift.reference, outputs, repo.worktree).kind === 'missing') {
+    if (
+      scope.complete &&
+      suite.drift &&
+      provenance(suite.drift.reference, outputs, repo.worktree).kind === 'missing'
+    ) {
       findings.error(
         source,
         ['validation', i, 'drift', 'reference'],
@@ -215,7 +252,9 @@ function checkDatasets(
 function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Findings): void {
   const { data, source } = pipeline.spec;
   if (!data.sweep) return;
-  const file = repo.params.get(pipeline.stages[0]?.params[0]?.file ?? repo.paramsFile) ?? repo.params.get(repo.paramsFile);
+  const file =
+    repo.params.get(pipeline.stages[0]?.params[0]?.file ?? repo.paramsFile) ??
+    repo.params.get(repo.paramsFile);
   const used = new Set(pipeline.stages.flatMap((s) => s.params.map((p) => p.key)));
   for (const key of Object.keys(data.sweep.params)) {
     if (!file || !getDotted(file.data, key).found) {
@@ -226,7 +265,11 @@ function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Find
         'unknown-param',
         'key',
       );
-    } else if (!used.has(key) && ![...used].some((u) => key.startsWith(u + '.'))) {
+    } else if (
+      pipeline.spec.partial !== true &&
+      !used.has(key) &&
+      ![...used].some((u) => key.startsWith(u + '.'))
+    ) {
       findings.warn(
         source,
         ['sweep', 'params', key],
@@ -266,14 +309,23 @@ export function checkPipelines(
     const remotes = Object.keys(config.data.remotes ?? {});
     const remote = config.data.defaults?.remote;
     if (remote !== undefined && !remotes.includes(remote)) {
-      findings.error(config.source, ['defaults', 'remote'], `remote "${remote}" is not defined in "remotes"${didYouMean(remote, remotes)}`, 'unknown-remote');
+      findings.error(
+        config.source,
+        ['defaults', 'remote'],
+        `remote "${remote}" is not defined in "remotes"${didYouMean(remote, remotes)}`,
+        'unknown-remote',
+      );
     }
     const runners = Object.keys(config.data.runners ?? {});
     const runner = config.data.defaults?.runner;
     if (runner !== undefined && !runners.includes(runner)) {
-      findings.error(config.source, ['defaults', 'runner'], `runner class "${runner}" is not defined in "runners"${didYouMean(runner, runners)}`, 'unknown-runner');
+      findings.error(
+        config.source,
+        ['defaults', 'runner'],
+        `runner class "${runner}" is not defined in "runners"${didYouMean(runner, runners)}`,
+        'unknown-runner',
+      );
     }
   }
   return outputs;
 }
-

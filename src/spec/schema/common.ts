@@ -4,11 +4,9 @@ import { z } from 'zod';
 // Conventions (docs/adr/0002-spec-language.md): schemas are named as the thing they describe and
 // share the name with their inferred type; user-authored specs are strict (unknown keys rejected).
 
-export const Identifier = z
-  .string()
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/, {
-    error: 'use letters, digits, "-", "_" and "." (starting and ending with a letter or digit)',
-  });
+export const Identifier = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/, {
+  error: 'use letters, digits, "-", "_" and "." (starting and ending with a letter or digit)',
+});
 
 export const StageName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, {
   error: 'a stage name uses letters, digits, "-", "_" and "." ("@" is reserved for foreach)',
@@ -55,7 +53,10 @@ export const Duration = z
     z.number().positive(),
     z.string().regex(DURATION, { error: 'a duration looks like 90s, 45m, 2h, 1h30m or 1d' }),
   ])
-  .meta({ id: 'Duration', description: 'Seconds as a number, or a string such as "90s", "45m", "2h", "1h30m", "1d".' });
+  .meta({
+    id: 'Duration',
+    description: 'Seconds as a number, or a string such as "90s", "45m", "2h", "1h30m", "1d".',
+  });
 
 export const BYTE_SIZE = /^\d+(?:\.\d+)?\s*(?:B|[KMGTP]i?B)$/;
 export const ByteSize = z
@@ -63,7 +64,10 @@ export const ByteSize = z
     z.number().int().nonnegative(),
     z.string().regex(BYTE_SIZE, { error: 'a size looks like 512MB, 16GiB or 80GB' }),
   ])
-  .meta({ id: 'ByteSize', description: 'Bytes as a number, or a string such as "512MB", "16GiB", "80GB".' });
+  .meta({
+    id: 'ByteSize',
+    description: 'Bytes as a number, or a string such as "512MB", "16GiB", "80GB".',
+  });
 
 /** A dotted key into a metrics or params file (`accuracy`, `test.f1`). */
 export const MetricKey = z
@@ -77,14 +81,19 @@ export const ParamKey = z
 export const Goal = z.enum(['maximize', 'minimize']);
 export type Goal = z.infer<typeof Goal>;
 
-export const Severity = z.enum(['error', 'warn']).describe('"error" fails the run, "warn" only reports.');
+export const Severity = z
+  .enum(['error', 'warn'])
+  .describe('"error" fails the run, "warn" only reports.');
 
 /** A GitHub user (@name), team (@org/team) or e-mail address, as CODEOWNERS accepts. */
 export const Owner = z
   .string()
-  .regex(/^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/, {
-    error: 'an owner is @user, @org/team or an e-mail address, as in CODEOWNERS',
-  });
+  .regex(
+    /^(?:@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/,
+    {
+      error: 'an owner is @user, @org/team or an e-mail address, as in CODEOWNERS',
+    },
+  );
 
 export const RunsOn = z
   .union([
@@ -97,7 +106,8 @@ export const RunsOn = z
   ])
   .meta({
     id: 'RunsOn',
-    description: 'GitHub Actions `runs-on`: a label, a list of labels (all must match), or {group, labels}.',
+    description:
+      'GitHub Actions `runs-on`: a label, a list of labels (all must match), or {group, labels}.',
   });
 export type RunsOn = z.infer<typeof RunsOn>;
 

@@ -23,7 +23,9 @@ export const Gate = z
       .number()
       .nonnegative()
       .optional()
-      .describe('How much worse than `notWorseThan` is still accepted (absolute, in metric units).'),
+      .describe(
+        'How much worse than `notWorseThan` is still accepted (absolute, in metric units).',
+      ),
   })
   .superRefine((gate, ctx) => {
     if (gate.min === undefined && gate.max === undefined && gate.notWorseThan === undefined) {
@@ -131,7 +133,9 @@ export const Model = z.strictObject({
   card: ModelCard.optional(),
   monitor: z
     .strictObject({
-      reference: RepoPath.optional().describe('Training reference data (default: the train dataset).'),
+      reference: RepoPath.optional().describe(
+        'Training reference data (default: the train dataset).',
+      ),
       dataset: Identifier.optional().describe('The pipeline dataset that is the reference.'),
       threshold: z.number().positive().optional(),
       share: z.number().min(0).max(1).optional(),

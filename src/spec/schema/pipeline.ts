@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { Goal, Identifier, MetricKey, ParamKey, RepoPath, RunsOn, Scalar, StageName } from './common.ts';
+import {
+  Goal,
+  Identifier,
+  MetricKey,
+  ParamKey,
+  RepoPath,
+  RunsOn,
+  Scalar,
+  StageName,
+} from './common.ts';
 import { Stage } from './stage.ts';
 import { Dataset, ValidationSuite } from './validation.ts';
 
@@ -49,7 +58,10 @@ export const Pipeline = z.strictObject({
   runner: Identifier.optional().describe('Default runner class for every stage.'),
   triggers: z
     .strictObject({
-      paths: z.array(z.string().min(1)).optional().describe('More globs whose changes affect this pipeline.'),
+      paths: z
+        .array(z.string().min(1))
+        .optional()
+        .describe('More globs whose changes affect this pipeline.'),
     })
     .optional(),
 });

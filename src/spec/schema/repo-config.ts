@@ -8,8 +8,16 @@ export const RunnerClass = z.strictObject({
   price: z
     .strictObject({
       hour: z.number().nonnegative().describe('Price per runner hour.'),
-      gpuHour: z.number().nonnegative().optional().describe('Price per GPU hour, on top of `hour`.'),
-      kwh: z.number().nonnegative().optional().describe('Price of energy per kWh, for power-based cost.'),
+      gpuHour: z
+        .number()
+        .nonnegative()
+        .optional()
+        .describe('Price per GPU hour, on top of `hour`.'),
+      kwh: z
+        .number()
+        .nonnegative()
+        .optional()
+        .describe('Price of energy per kWh, for power-based cost.'),
     })
     .optional(),
   gpu: GpuRequest.optional().describe('The GPUs a runner of this class has.'),
@@ -19,11 +27,9 @@ export const RunnerClass = z.strictObject({
 export type RunnerClass = z.infer<typeof RunnerClass>;
 
 export const Remote = z.strictObject({
-  url: z
-    .string()
-    .regex(/^(?:s3:\/\/[^/\s]+(?:\/\S*)?|file:\/\/\S+|[^:\s]+)$/, {
-      error: 'a remote is s3://bucket/prefix, file:///path or a directory path',
-    }),
+  url: z.string().regex(/^(?:s3:\/\/[^/\s]+(?:\/\S*)?|file:\/\/\S+|[^:\s]+)$/, {
+    error: 'a remote is s3://bucket/prefix, file:///path or a directory path',
+  }),
   endpoint: z.url().optional().describe('S3-compatible endpoint (MinIO, R2, Ceph...).'),
   region: z.string().optional(),
   profile: z.string().optional(),
@@ -34,7 +40,11 @@ export type Remote = z.infer<typeof Remote>;
 export const RepoConfig = z.strictObject({
   version: z.literal(1).optional(),
   params: RepoPath.optional().describe('The default params file (default params.yaml).'),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional().describe('ISO 4217 code for prices (default USD).'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .describe('ISO 4217 code for prices (default USD).'),
   defaults: z
     .strictObject({
       remote: Identifier.optional(),
@@ -52,7 +62,9 @@ export const RepoConfig = z.strictObject({
         .array(z.enum(['reflink', 'hardlink', 'symlink', 'copy']))
         .min(1)
         .optional()
-        .describe('Link types to try in order when checking out (default reflink, hardlink, copy).'),
+        .describe(
+          'Link types to try in order when checking out (default reflink, hardlink, copy).',
+        ),
     })
     .optional(),
   engine: z
@@ -66,7 +78,10 @@ export const RepoConfig = z.strictObject({
   forge: z
     .strictObject({
       kind: z.literal('github').optional(),
-      apiUrl: z.url().optional().describe('GitHub Enterprise API URL (default from GITHUB_API_URL).'),
+      apiUrl: z
+        .url()
+        .optional()
+        .describe('GitHub Enterprise API URL (default from GITHUB_API_URL).'),
       bot: z.strictObject({ name: z.string().min(1), email: z.string().min(3) }).optional(),
       forks: z
         .strictObject({
@@ -81,7 +96,11 @@ export const RepoConfig = z.strictObject({
     .optional(),
   report: z
     .strictObject({
-      compareTo: z.string().min(1).optional().describe('Environment compared in PR comments (default production).'),
+      compareTo: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Environment compared in PR comments (default production).'),
       charts: z.enum(['mermaid', 'svg', 'both', 'none']).optional(),
     })
     .optional(),

@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import {
-  ByteSize,
-  Duration,
-  Identifier,
-  ParamKey,
-  RelPath,
-  RepoPath,
-  RunsOn,
-} from './common.ts';
+import { ByteSize, Duration, Identifier, ParamKey, RelPath, RepoPath, RunsOn } from './common.ts';
 
 /** Options an output may carry, as in dvc.yaml (`- model.pkl: {cache: false}`). */
 export const OutOptions = z.strictObject({
@@ -53,17 +45,19 @@ export const ParamRef = z.union([
 ]);
 export type ParamRef = z.infer<typeof ParamRef>;
 
-export const GpuRequest = z.union([
-  z.number().int().nonnegative(),
-  z.strictObject({
-    count: z.number().int().min(1).describe('How many GPUs.'),
-    type: z
-      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-      .optional()
-      .describe('Accepted GPU models, matched against nvidia-smi names (e.g. "a100", "h100").'),
-    memory: ByteSize.optional().describe('Minimum memory per GPU.'),
-  }),
-]).meta({ id: 'GpuRequest' });
+export const GpuRequest = z
+  .union([
+    z.number().int().nonnegative(),
+    z.strictObject({
+      count: z.number().int().min(1).describe('How many GPUs.'),
+      type: z
+        .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+        .optional()
+        .describe('Accepted GPU models, matched against nvidia-smi names (e.g. "a100", "h100").'),
+      memory: ByteSize.optional().describe('Minimum memory per GPU.'),
+    }),
+  ])
+  .meta({ id: 'GpuRequest' });
 
 export const Resources = z.strictObject({
   gpu: GpuRequest.optional().describe('GPUs: a count, or {count, type, memory}.'),
@@ -105,7 +99,10 @@ export const stageBodyShape = {
   desc: z.string().optional(),
   meta: z.unknown().optional(),
   matrix: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.array(z.unknown()).min(1), z.string()]))
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+      z.union([z.array(z.unknown()).min(1), z.string()]),
+    )
     .optional()
     .describe('Run the stage once per combination; values are lists or a ${...} reference.'),
   resources: Resources.optional(),
@@ -152,7 +149,12 @@ export const Stage = z
         }
       }
     } else if (stage.do !== undefined) {
-      ctx.addIssue({ code: 'custom', message: '"do" needs "foreach"', path: ['do'], params: { at: 'key' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: '"do" needs "foreach"',
+        path: ['do'],
+        params: { at: 'key' },
+      });
     } else if (stage.cmd === undefined) {
       ctx.addIssue({ code: 'custom', message: 'a stage needs a "cmd"', path: [] });
     }

@@ -5,65 +5,67 @@ const Share = z.number().min(0).max(1);
 const Bound = z.union([z.number(), z.string().min(1)]);
 const Named = { name: z.string().min(1).optional(), severity: Severity.optional() };
 
-export const ColumnType = z.enum([
-  'string',
-  'number',
-  'integer',
-  'boolean',
-  'date',
-  'timestamp',
-]);
+export const ColumnType = z.enum(['string', 'number', 'integer', 'boolean', 'date', 'timestamp']);
 
-export const ColumnCheck = z.strictObject({
-  type: ColumnType.optional(),
-  nullable: z
-    .union([z.boolean(), Share])
-    .optional()
-    .describe('false: no nulls; true: any; a number: the largest share of nulls allowed.'),
-  min: Bound.optional(),
-  max: Bound.optional(),
-  in: z.array(Scalar).min(1).optional().describe('The allowed values.'),
-  regex: z
-    .string()
-    .min(1)
-    .refine(
-      (re) => {
-        try {
-          new RegExp(re);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'not a valid regular expression' },
-    )
-    .optional()
-    .describe('Every non-null value must match (RE2 syntax, as DuckDB uses).'),
-  length: z
-    .union([
-      z.number().int().nonnegative(),
-      z.strictObject({
-        min: z.number().int().nonnegative().optional(),
-        max: z.number().int().nonnegative().optional(),
-      }),
-    ])
-    .optional(),
-  unique: z.boolean().optional(),
-  severity: Severity.optional(),
-}).meta({ id: 'ColumnCheck' });
+export const ColumnCheck = z
+  .strictObject({
+    type: ColumnType.optional(),
+    nullable: z
+      .union([z.boolean(), Share])
+      .optional()
+      .describe('false: no nulls; true: any; a number: the largest share of nulls allowed.'),
+    min: Bound.optional(),
+    max: Bound.optional(),
+    in: z.array(Scalar).min(1).optional().describe('The allowed values.'),
+    regex: z
+      .string()
+      .min(1)
+      .refine(
+        (re) => {
+          try {
+            new RegExp(re);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { error: 'not a valid regular expression' },
+      )
+      .optional()
+      .describe('Every non-null value must match (RE2 syntax, as DuckDB uses).'),
+    length: z
+      .union([
+        z.number().int().nonnegative(),
+        z.strictObject({
+          min: z.number().int().nonnegative().optional(),
+          max: z.number().int().nonnegative().optional(),
+        }),
+      ])
+      .optional(),
+    unique: z.boolean().optional(),
+    severity: Severity.optional(),
+  })
+  .meta({ id: 'ColumnCheck' });
 export type ColumnCheck = z.infer<typeof ColumnCheck>;
 
 const Columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const checkKinds = {
   rows: z
-    .strictObject({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional(), ...Named })
+    .strictObject({
+      min: z.number().int().nonnegative().optional(),
+      max: z.number().int().nonnegative().optional(),
+      ...Named,
+    })
     .describe('Row count range.'),
   unique: z
     .union([Columns, z.strictObject({ columns: Columns, ...Named })])
     .describe('These columns together identify a row.'),
   duplicates: z
-    .union([z.boolean(), z.strictObject({ max: z.number().int().nonnegative().optional(), ...Named })])
+    .union([
+      z.boolean(),
+      z.strictObject({ max: z.number().int().nonnegative().optional(), ...Named }),
+    ])
     .describe('Fully duplicated rows (at most `max`, default 0).'),
   freshness: z
     .strictObject({ column: z.string().min(1), maxAge: Duration, ...Named })
@@ -93,9 +95,11 @@ export const checkKindNames = Object.keys(checkKinds) as CheckKind[];
 
 /** One dataset check: an object with exactly one key naming its kind. */
 export const DatasetCheck = z
-  .strictObject(Object.fromEntries(checkKindNames.map((k) => [k, checkKinds[k].optional()])) as {
-    [K in CheckKind]: z.ZodOptional<(typeof checkKinds)[K]>;
-  })
+  .strictObject(
+    Object.fromEntries(checkKindNames.map((k) => [k, checkKinds[k].optional()])) as {
+      [K in CheckKind]: z.ZodOptional<(typeof checkKinds)[K]>;
+    },
+  )
   .superRefine((check, ctx) => {
     const kinds = Object.keys(check);
     if (kinds.length === 0) {
@@ -116,22 +120,35 @@ export const DatasetCheck = z
   .meta({ id: 'DatasetCheck', minProperties: 1, maxProperties: 1 });
 export type DatasetCheck = z.infer<typeof DatasetCheck>;
 
-export const DriftMethod = z.enum(['auto', 'wasserstein', 'ks', 'jensenshannon', 'chisquare', 'psi']);
+export const DriftMethod = z.enum([
+  'auto',
+  'wasserstein',
+  'ks',
+  'jensenshannon',
+  'chisquare',
+  'psi',
+]);
 
 export const Drift = z.strictObject({
   reference: RepoPath.describe('The reference dataset (a path tracked by git or a .dvc file).'),
   method: DriftMethod.optional().describe('auto picks per column type and sample size.'),
-  threshold: z.number().positive().optional().describe('Per-column drift threshold (method units).'),
+  threshold: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Per-column drift threshold (method units).'),
   columns: z.array(z.string().min(1)).min(1).optional(),
   exclude: z.array(z.string().min(1)).optional(),
-  share: Share.optional().describe('Dataset drift when this share of columns drifts (default 0.5).'),
+  share: Share.optional().describe(
+    'Dataset drift when this share of columns drifts (default 0.5).',
+  ),
   bins: z.number().int().min(2).optional(),
   severity: Severity.optional(),
 });
 
 export const ValidationSuite = z.strictObject({
   dataset: Identifier.describe('A dataset name from `datasets`.'),
-  severity: Severity.optional().describe('Default severity of this suite\'s checks.'),
+  severity: Severity.optional().describe("Default severity of this suite's checks."),
   columns: z.record(z.string().min(1), ColumnCheck).optional(),
   checks: z.array(DatasetCheck).optional(),
   drift: Drift.optional(),
@@ -141,7 +158,9 @@ export type ValidationSuite = z.infer<typeof ValidationSuite>;
 export const DatasetFormat = z.enum(['csv', 'tsv', 'parquet', 'json', 'jsonl']);
 
 export const Dataset = z.strictObject({
-  path: RepoPath.describe('A file, a directory, or a glob; tracked by git, a .dvc file, or a stage.'),
+  path: RepoPath.describe(
+    'A file, a directory, or a glob; tracked by git, a .dvc file, or a stage.',
+  ),
   format: DatasetFormat.optional().describe('Default: from the file extension.'),
   csv: z
     .strictObject({
