@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseRepo, lines, validateFiles, yaml } from '../../test/support/memory-repo.ts';
+import { baseRepo, indent, lines, validateFiles, yaml } from '../../test/support/memory-repo.ts';
 
 describe('validate: a valid repository', () => {
   it('has no diagnostics and counts what it read', async () => {
@@ -271,13 +271,11 @@ describe('validate: cross-checks', () => {
 
   it('finds an output produced twice', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] += yaml`
+    repo['pipelines/p.yaml'] += indent(yaml`
         again:
           cmd: node again.mjs
           outs: [model/model.bin]
-    `
-      .replace(/^/gm, '  ')
-      .replace(/^ {2}$/gm, '');
+    `);
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([
       'pipelines/p.yaml:16:12: output "model/model.bin" is also produced by stage "train" (pipelines/p.yaml:11:12)',
@@ -468,7 +466,7 @@ describe('validate: foreach and matrix', () => {
   it('expands foreach over a list and a mapping as dvc.yaml does', async () => {
     const repo = baseRepo();
     repo['params.yaml'] += 'models: [small, large]\nsizes: {s: 1, l: 2}\n';
-    repo['pipelines/p.yaml'] += yaml`
+    repo['pipelines/p.yaml'] += indent(yaml`
         per-model:
           foreach: \${models}
           do:
@@ -481,9 +479,7 @@ describe('validate: foreach and matrix', () => {
             cmd: node size.mjs \${key} \${item}
             outs:
               - out/size-\${key}
-    `
-      .replace(/^/gm, '  ')
-      .replace(/^ {2}$/gm, '');
+    `);
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([]);
     const stages = v.pipelines[0]!.stages.map((s) => [s.name, s.cmd[0], s.outs[0]!.path]);
@@ -497,7 +493,7 @@ describe('validate: foreach and matrix', () => {
 
   it('expands a matrix into every combination', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] += yaml`
+    repo['pipelines/p.yaml'] += indent(yaml`
         grid:
           matrix:
             lr: [0.1, 0.01]
@@ -505,9 +501,7 @@ describe('validate: foreach and matrix', () => {
           cmd: node fit.mjs --lr \${item.lr} --opt \${item.opt}
           outs:
             - grid/\${item.opt}-\${item.lr}
-    `
-      .replace(/^/gm, '  ')
-      .replace(/^ {2}$/gm, '');
+    `);
     const v = await validateFiles(repo);
     expect(lines(v)).toEqual([]);
     expect(v.pipelines[0]!.stages.slice(2).map((s) => s.name)).toEqual([
@@ -520,16 +514,14 @@ describe('validate: foreach and matrix', () => {
 
   it('interpolates the path of an output written with options', async () => {
     const repo = baseRepo();
-    repo['pipelines/p.yaml'] += yaml`
+    repo['pipelines/p.yaml'] += indent(yaml`
         eval:
           foreach: [val, test]
           do:
             cmd: node eval.mjs \${item}
             metrics:
               - eval/\${item}.json: {cache: false}
-    `
-      .replace(/^/gm, '  ')
-      .replace(/^  $/gm, '');
+    `);
     repo['models/m.yaml'] = repo['models/m.yaml']!.replace(
       '{primary:',
       '{file: metrics.json, primary:',

@@ -50,6 +50,11 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
     .join('\n');
 }
 
+/** Indent every non-empty line by two spaces: stage snippets appended under `stages:`. */
+export function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
+
 /** A minimal valid repository: one pipeline, one model, two environments. */
 export function baseRepo(): Record<string, string> {
   return {
