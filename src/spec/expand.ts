@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Diagnostic } from '../diagnostic.ts';
+import type { Findings, FileFindings } from './findings.ts';
 import { normalizePath } from './path-index.ts';
 import type { LoadedRepo, SpecFile } from './repo.ts';
 import type { Pipeline } from './schema/pipeline.ts';
@@ -11,7 +11,7 @@ import {
   scope,
   type TemplateContext,
 } from './template.ts';
-import { locate, type YamlPath, type YamlSource } from './yaml-source.ts';
+import type { YamlPath, YamlSource } from './yaml-source.ts';
 import { checkAgainst } from './zod-diagnostics.ts';
 
 /** A repository path named in a spec, and where. */
@@ -64,29 +64,7 @@ export interface ResolvedPipeline {
   exact: boolean;
 }
 
-class Problems {
-  readonly list: Diagnostic[] = [];
-  readonly source: YamlSource;
-  constructor(source: YamlSource) {
-    this.source = source;
-  }
-  add(
-    path: YamlPath,
-    message: string,
-    code = 'template',
-    at: 'value' | 'key' = 'value',
-    needle?: string,
-  ): void {
-    this.list.push({
-      file: this.source.file,
-      span: locate(this.source, path, at, needle),
-      severity: 'error',
-      code,
-      message,
-      path,
-    });
-  }
-}
+type Problems = FileFindings;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -349,7 +327,7 @@ function resolveInstance(
   if (templated && problems.list.length === before) {
     const checked = checkAgainst(StageBody, problems.source, interpolated, instance.at);
     if (!checked.data) {
-      problems.list.push(...checked.diagnostics);
+      problems.addAll(checked.diagnostics);
       return undefined;
     }
     body = checked.data;
@@ -406,12 +384,13 @@ function resolveInstance(
   };
 }
 
-/** Expand and interpolate every stage of a pipeline. */
+/** Expand and interpolate every stage of a pipeline; problems go to `findings`. */
 export function resolvePipeline(
   spec: SpecFile<Pipeline>,
   repo: LoadedRepo,
-): { pipeline: ResolvedPipeline; diagnostics: Diagnostic[] } {
-  const problems = new Problems(spec.source);
+  findings: Findings,
+): ResolvedPipeline {
+  const problems = findings.in(spec.source);
   const context = pipelineContext(spec, repo, problems);
   const defaultParams = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
   const stages: ResolvedStage[] = [];
@@ -440,8 +419,5 @@ export function resolvePipeline(
       }
     }
   }
-  return {
-    pipeline: { spec, name: spec.name, context, stages, exact },
-    diagnostics: problems.list,
-  };
+  return { spec, name: spec.name, context, stages, exact };
 }

@@ -13,7 +13,8 @@ import { Deployment } from './schema/deployment.ts';
 import { Model } from './schema/model.ts';
 import { Pipeline } from './schema/pipeline.ts';
 import { RepoConfig } from './schema/repo-config.ts';
-import { parseYaml, locate, type YamlSource } from './yaml-source.ts';
+import { parseYaml, type YamlSource } from './yaml-source.ts';
+import { diagnosticAt } from './findings.ts';
 import { salvage } from './salvage.ts';
 import { checkAgainst } from './zod-diagnostics.ts';
 
@@ -38,7 +39,7 @@ function at(
   message: string,
   code: string,
 ): Diagnostic {
-  return { file: source.file, span: locate(source, path), severity: 'error', code, message, path };
+  return diagnosticAt(source, path, message, code);
 }
 
 /** Parse a spec file and check it against its schema; `whenEmpty` is used for an empty document. */
@@ -57,13 +58,7 @@ function parseSpec<T extends z.ZodType>(
   let value = parsed.source.value;
   if (value === null || value === undefined) {
     if ('error' in whenEmpty) {
-      diagnostics.push({
-        file,
-        span: locate(parsed.source, []),
-        severity: 'error',
-        code: 'empty',
-        message: whenEmpty.error,
-      });
+      diagnostics.push(at(parsed.source, [], whenEmpty.error, 'empty'));
       return { source: parsed.source, data: undefined, partial: false };
     }
     value = whenEmpty.value;

@@ -1,6 +1,6 @@
 import { compareDiagnostics, type Diagnostic } from '../diagnostic.ts';
 import { checkDeployments } from './checks/deployments.ts';
-import { Findings } from './checks/findings.ts';
+import { Findings } from './findings.ts';
 import { checkModels } from './checks/models.ts';
 import { checkPipelines } from './checks/pipelines.ts';
 import { resolvePipeline, type ResolvedPipeline } from './expand.ts';
@@ -36,10 +36,9 @@ export async function validateRepo(reader: RepoReader): Promise<Validation> {
   const pipelines: ResolvedPipeline[] = [];
   let complete = repo.broken.pipelines.size === 0;
   for (const spec of repo.pipelines) {
-    const resolved = resolvePipeline(spec, repo);
-    diagnostics.push(...resolved.diagnostics);
-    if (!resolved.pipeline.exact || spec.partial) complete = false;
-    pipelines.push(resolved.pipeline);
+    const resolved = resolvePipeline(spec, repo, findings);
+    if (!resolved.exact || spec.partial === true) complete = false;
+    pipelines.push(resolved);
   }
   const outputs = checkPipelines(repo, pipelines, findings, { complete });
   const byName = new Map(pipelines.map((p) => [p.name, p]));

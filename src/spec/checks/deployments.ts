@@ -1,6 +1,6 @@
 import type { LoadedRepo } from '../repo.ts';
 import { didYouMean } from '../suggest.ts';
-import type { Findings } from './findings.ts';
+import type { Findings } from '../findings.ts';
 
 /** Deployment state names models that exist, in environments they declare, at their artifact path. */
 export function checkDeployments(repo: LoadedRepo, findings: Findings): void {

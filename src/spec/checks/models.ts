@@ -5,7 +5,7 @@ import type { Gate, Model } from '../schema/model.ts';
 import { didYouMean } from '../suggest.ts';
 import type { YamlPath } from '../yaml-source.ts';
 import { findCycles } from './graph.ts';
-import type { Findings } from './findings.ts';
+import type { Findings } from '../findings.ts';
 import type { OutputIndex } from './outputs.ts';
 
 /** Metrics a model declares: its primary metric and the tracked ones. */

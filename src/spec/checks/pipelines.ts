@@ -4,8 +4,8 @@ import { didYouMean } from '../suggest.ts';
 import { getDotted } from '../template.ts';
 import type { YamlPath } from '../yaml-source.ts';
 import { findCycles } from './graph.ts';
-import type { Findings } from './findings.ts';
-import { where } from './findings.ts';
+import type { Findings } from '../findings.ts';
+import { where } from '../findings.ts';
 import { OutputIndex, provenance } from './outputs.ts';
 import { flattenKeys } from './keys.ts';
 
