@@ -3,6 +3,7 @@ import { captureIo } from '../../test/support/io.ts';
 import { baseRepo } from '../../test/support/memory-repo.ts';
 import { gitRepo, projectRoot, tempDir } from '../../test/support/temp.ts';
 import { version } from '../version.ts';
+import { resolveCommand } from './commands/index.ts';
 import { main } from './main.ts';
 import { reportError } from './report-error.ts';
 import { style } from './io.ts';
@@ -156,5 +157,27 @@ describe('reportError', () => {
     expect(JSON.parse(debug.out())).toEqual({
       error: { kind: 'InternalError', message: 'boom', exitCode: 3, hint: null },
     });
+  });
+});
+
+describe('resolveCommand', () => {
+  const registry = { validate: {}, 'data hash': {}, 'data add': {} };
+
+  it('finds one-word commands and group subcommands', () => {
+    expect(resolveCommand(registry, 'validate', ['--json'])).toEqual({
+      commandName: 'validate',
+      args: ['--json'],
+    });
+    expect(resolveCommand(registry, 'data', ['hash', 'x'])).toEqual({
+      commandName: 'data hash',
+      args: ['x'],
+    });
+  });
+
+  it('explains a missing or unknown subcommand', () => {
+    expect(() => resolveCommand(registry, 'data', [])).toThrow('"data" needs a subcommand');
+    expect(() => resolveCommand(registry, 'data', ['hsh'])).toThrow(
+      'unknown command "data hsh" (did you mean "hash"?)',
+    );
   });
 });

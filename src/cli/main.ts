@@ -1,11 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.ts';
-import { didYouMean } from '../spec/suggest.ts';
 import { version } from '../version.ts';
 import { parse } from './args.ts';
 import type { Command, CommandOutcome } from './command.ts';
-import { commands } from './commands/index.ts';
+import { commands, resolveCommand } from './commands/index.ts';
 import { style, useColor, type Io } from './io.ts';
 import { reportError } from './report-error.ts';
 
@@ -84,14 +83,14 @@ export async function execute(argv: readonly string[], io: Io): Promise<CommandO
       io.stdout.write(usage() + '\n');
       return { exitCode: ExitCode.ok };
     }
-    const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
-    if (!entry) {
-      throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}`, {
-        hint: 'run "gitops-ml --help" for the list of commands',
-      });
-    }
-    const command = await entry.load();
-    const args = parse(name, [...global, ...rest], command.options, command.positionals);
+    const { commandName, args: commandArgs } = resolveCommand(commands, name, rest);
+    const command = await commands[commandName]!.load();
+    const args = parse(
+      commandName,
+      [...global, ...commandArgs],
+      command.options,
+      command.positionals,
+    );
     if (args.values.help === true) {
       io.stdout.write(commandHelp(command) + '\n');
       return { exitCode: ExitCode.ok };
