@@ -13,6 +13,14 @@ export const commands: Record<string, Entry> = {
     summary: 'check specs: schema, cross-references, cycles',
     load: async () => (await import('./validate.ts')).validate,
   },
+  'metrics diff': {
+    summary: 'compare metrics between two revisions (DVC semantics)',
+    load: async () => (await import('./diff.ts')).metricsDiff,
+  },
+  'params diff': {
+    summary: 'compare params between two revisions (DVC semantics)',
+    load: async () => (await import('./diff.ts')).paramsDiff,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */

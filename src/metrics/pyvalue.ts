@@ -1,0 +1,170 @@
+/**
+ * Values read from metrics and params files, as DVC (Python) sees them. JavaScript has one number
+ * type; Python tells `1` from `1.0`, and DVC prints them differently. A float with an integral value
+ * is therefore kept as a `PyFloat`; every other number is what it looks like.
+ */
+export class PyFloat {
+  readonly value: number;
+  constructor(value: number) {
+    this.value = value;
+  }
+}
+
+export type PyValue =
+  string | number | boolean | null | PyFloat | PyValue[] | { [key: string]: PyValue };
+
+export function isPyFloat(v: unknown): v is PyFloat {
+  return v instanceof PyFloat;
+}
+
+/** Numeric (int or float, not bool) as Python's isinstance(v, (int, float)) minus bools. */
+export function isNumeric(v: unknown): v is number | PyFloat {
+  return typeof v === 'number' || v instanceof PyFloat;
+}
+
+export function toNumber(v: number | PyFloat): number {
+  return typeof v === 'number' ? v : v.value;
+}
+
+/** Python `float` semantics: a non-integral number, or an integral value read as `1.0`. */
+export function isFloat(v: number | PyFloat): boolean {
+  return v instanceof PyFloat || !Number.isInteger(v);
+}
+
+/** `new - old` with Python's typing: int - int is int, anything with a float is a float. */
+export function subtract(newer: number | PyFloat, older: number | PyFloat): number | PyFloat {
+  const d = toNumber(newer) - toNumber(older);
+  return (isFloat(newer) || isFloat(older)) && Number.isInteger(d) ? new PyFloat(d) : d;
+}
+
+export function isRecord(v: unknown): v is { [key: string]: PyValue } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat);
+}
+
+/** Python's `==` between two values, for "did it change?". */
+export function pyEqual(a: PyValue, b: PyValue): boolean {
+  if (isNumeric(a) && isNumeric(b)) return toNumber(a) === toNumber(b);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => pyEqual(x, b[i]!));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => Object.hasOwn(b, k) && pyEqual(a[k]!, b[k]!))
+    );
+  }
+  return a === b;
+}
+
+// --- formatting as Python's repr()/str() -------------------------------------------------------
+
+/** Python's repr(float): shortest round-trip digits, exponent below 1e-4 or from 1e16. */
+export function floatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const [mantissa, exp] = Math.abs(x).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  const e = Number(exp);
+  const decpt = e + 1; // digits[0] sits just left of the point at position decpt
+  if (decpt > -4 && decpt <= 16) {
+    if (decpt <= 0) return `${sign}0.${'0'.repeat(-decpt)}${digits}`;
+    if (decpt >= digits.length) return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
+    return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+  }
+  const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  const ee = Math.abs(e) < 10 ? `0${Math.abs(e)}` : String(Math.abs(e));
+  return `${sign}${m}e${e < 0 ? '-' : '+'}${ee}`;
+}
+
+/** Python's str() of a value as DVC prints table cells (`[2, 3]`, `{'foo': 3}`, `True`). */
+export function pyStr(v: PyValue): string {
+  return format(v, false);
+}
+
+function format(v: PyValue, nested: boolean): string {
+  if (v === null) return 'None';
+  if (v instanceof PyFloat) return floatRepr(v.value);
+  switch (typeof v) {
+    case 'number':
+      return Number.isInteger(v) ? String(v) : floatRepr(v);
+    case 'boolean':
+      return v ? 'True' : 'False';
+    case 'string':
+      return nested ? pyStringRepr(v) : v;
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return `[${v.map((x) => format(x, true)).join(', ')}]`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${pyStringRepr(k)}: ${format(x, true)}`)
+    .join(', ')}}`;
+}
+
+function pyStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(quote === "'" ? /'/g : /"/g, `\\${quote}`);
+  return `${quote}${body}${quote}`;
+}
+
+/**
+ * Python's round(x, n) for floats: the decimal nearest to the exact binary value, ties to even.
+ * Returns a float (PyFloat when integral).
+ */
+export function pyRound(x: number, ndigits: number): number | PyFloat {
+  if (!Number.isFinite(x)) return x;
+  const exact = exactDecimal(x);
+  const rounded = roundDecimalHalfEven(exact, ndigits);
+  const n = Number(rounded);
+  return Number.isInteger(n) ? new PyFloat(n) : n;
+}
+
+/** The exact decimal expansion of a double, e.g. 0.1 → "0.1000000000000000055511151231257827…". */
+function exactDecimal(x: number): string {
+  const buffer = new DataView(new ArrayBuffer(8));
+  buffer.setFloat64(0, x);
+  const bits = buffer.getBigUint64(0);
+  const negative = bits >> 63n === 1n;
+  const exponent = Number((bits >> 52n) & 0x7ffn);
+  let mantissa = bits & 0xfffffffffffffn;
+  let e2: number;
+  if (exponent === 0) e2 = -1074;
+  else {
+    mantissa |= 1n << 52n;
+    e2 = exponent - 1075;
+  }
+  let text: string;
+  if (e2 >= 0) text = (mantissa << BigInt(e2)).toString();
+  else {
+    // mantissa / 2^-e2 = mantissa * 5^-e2 / 10^-e2
+    const scaled = (mantissa * 5n ** BigInt(-e2)).toString().padStart(-e2 + 1, '0');
+    text = `${scaled.slice(0, scaled.length + e2)}.${scaled.slice(scaled.length + e2)}`;
+  }
+  return (negative ? '-' : '') + text;
+}
+
+function roundDecimalHalfEven(decimal: string, ndigits: number): string {
+  const negative = decimal.startsWith('-');
+  const [intPart, fracPart = ''] = (negative ? decimal.slice(1) : decimal).split('.') as [
+    string,
+    string?,
+  ];
+  const digits = intPart + fracPart.padEnd(ndigits, '0');
+  const keep = intPart.length + ndigits;
+  const rest = (fracPart + '').slice(ndigits);
+  let kept = BigInt(digits.slice(0, keep) || '0');
+  const first = rest[0] ?? '0';
+  const tail = rest.slice(1);
+  const above = first > '5' || (first === '5' && /[1-9]/.test(tail));
+  const tie = first === '5' && !/[1-9]/.test(tail);
+  if (above || (tie && kept % 2n === 1n)) kept += 1n;
+  const s = kept.toString().padStart(ndigits + 1, '0');
+  const out = ndigits > 0 ? `${s.slice(0, s.length - ndigits)}.${s.slice(s.length - ndigits)}` : s;
+  return (negative ? '-' : '') + out;
+}
