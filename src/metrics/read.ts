@@ -46,7 +46,8 @@ function toPy(node: unknown, depth = 0): PyValue {
       return Number.isInteger(v) && FLOAT_SOURCE.test(node.source ?? '') ? new PyFloat(v) : v;
     }
     if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
-    return String(v);
+    // Other YAML scalars (binary, timestamps with custom tags) are compared as their text.
+    return node.source ?? JSON.stringify(v);
   }
   throw new Error(`unsupported YAML node ${(node as YamlNode).constructor.name}`);
 }
