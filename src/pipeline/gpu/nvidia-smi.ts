@@ -9,7 +9,7 @@ export function parseQueryFields(help: string): Set<string> {
   const fields = new Set<string>();
   for (const line of help.split('\n')) {
     if (!line.startsWith('"')) continue;
-    for (const m of line.matchAll(/"([a-z0-9_.\[\]]+)"/gi)) fields.add(m[1]!);
+    for (const m of line.matchAll(/"([a-z0-9_.[\]]+)"/gi)) fields.add(m[1]!);
   }
   return fields;
 }
