@@ -13,6 +13,10 @@ export const commands: Record<string, Entry> = {
     summary: 'check specs: schema, cross-references, cycles',
     load: async () => (await import('./validate.ts')).validate,
   },
+  plan: {
+    summary: 'pipelines affected by changes since a ref, as an Actions matrix',
+    load: async () => (await import('./plan.ts')).plan,
+  },
   'metrics diff': {
     summary: 'compare metrics between two revisions (DVC semantics)',
     load: async () => (await import('./diff.ts')).metricsDiff,
