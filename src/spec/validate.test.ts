@@ -462,6 +462,26 @@ describe('validate: cross-checks', () => {
   });
 });
 
+describe('validate: sweeps', () => {
+  it('checks sweep params against the params file and their search space', async () => {
+    const repo = baseRepo();
+    repo['pipelines/p.yaml'] += yaml`
+      sweep:
+        method: grid
+        params:
+          train.lr: {min: 0.01, max: 0.1}
+          train.epochs: [5, 10]
+          seed: [1, 2]
+          train.momentum: [0.9]
+    `;
+    const v = await validateFiles(repo);
+    expect(lines(v)).toEqual([
+      'pipelines/p.yaml:17:5: a grid sweep needs a list of values; a {min, max} range is for method: random',
+      'pipelines/p.yaml:20:5: sweep param "train.momentum" is not in params.yaml',
+    ]);
+  });
+});
+
 describe('validate: foreach and matrix', () => {
   it('expands foreach over a list and a mapping as dvc.yaml does', async () => {
     const repo = baseRepo();

@@ -1,4 +1,5 @@
 import type { ResolvedPipeline, ResolvedStage } from '../expand.ts';
+import { normalizePath } from '../path-index.ts';
 import type { LoadedRepo } from '../repo.ts';
 import { didYouMean } from '../suggest.ts';
 import { getDotted } from '../template.ts';
@@ -249,19 +250,25 @@ function checkDatasets(
   });
 }
 
+/** The params file a pipeline's bare param keys (and its sweep) refer to. */
+export function pipelineParamsFile(repo: LoadedRepo, pipeline: ResolvedPipeline): string {
+  return normalizePath(pipeline.spec.data.params?.[0] ?? repo.paramsFile);
+}
+
 function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Findings): void {
   const { data, source } = pipeline.spec;
-  if (!data.sweep) return;
-  const file =
-    repo.params.get(pipeline.stages[0]?.params[0]?.file ?? repo.paramsFile) ??
-    repo.params.get(repo.paramsFile);
+  const sweep = data.sweep;
+  if (!sweep) return;
+  const fileName = pipelineParamsFile(repo, pipeline);
+  const file = repo.params.get(fileName);
   const used = new Set(pipeline.stages.flatMap((s) => s.params.map((p) => p.key)));
-  for (const key of Object.keys(data.sweep.params)) {
+  for (const [key, space] of Object.entries(sweep.params)) {
+    const at = ['sweep', 'params', key];
     if (!file || !getDotted(file.data, key).found) {
       findings.error(
         source,
-        ['sweep', 'params', key],
-        `sweep param "${key}" is not in ${file?.name ?? repo.paramsFile}${file ? didYouMean(key, flattenKeys(file.data)) : ''}`,
+        at,
+        `sweep param "${key}" is not in ${fileName}${file ? didYouMean(key, flattenKeys(file.data)) : ''}`,
         'unknown-param',
         'key',
       );
@@ -272,11 +279,31 @@ function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Find
     ) {
       findings.warn(
         source,
-        ['sweep', 'params', key],
+        at,
         `sweep param "${key}" is not in any stage's "params", so changing it re-runs nothing`,
         'unused-param',
         'key',
       );
+    }
+    if (Array.isArray(space)) continue;
+    if (sweep.method === 'grid') {
+      findings.error(
+        source,
+        at,
+        'a grid sweep needs a list of values; a {min, max} range is for method: random',
+        'sweep',
+        'key',
+      );
+    } else if (space.min >= space.max) {
+      findings.error(
+        source,
+        at,
+        `the range is empty: min ${space.min} is not below max ${space.max}`,
+        'sweep',
+        'key',
+      );
+    } else if (space.log === true && space.min <= 0) {
+      findings.error(source, at, 'a log-scale range needs min above 0', 'sweep', 'key');
     }
   }
 }

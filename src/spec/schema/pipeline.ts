@@ -29,11 +29,15 @@ export const Sweep = z.strictObject({
   params: z.record(ParamKey, SweepParam).refine((p) => Object.keys(p).length > 0, {
     error: 'a sweep varies at least one param',
   }),
-  trials: z.number().int().min(1).optional().describe('Random search: how many trials.'),
+  trials: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Random search: how many trials (default 10).'),
   seed: z.number().int().optional(),
   metric: MetricKey.optional().describe("Default: the primary metric of the pipeline's model."),
   goal: Goal.optional(),
-  parallel: z.number().int().min(1).optional(),
 });
 export type Sweep = z.infer<typeof Sweep>;
 
