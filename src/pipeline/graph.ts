@@ -115,7 +115,7 @@ export function selectStages(
     const matched = stages.filter((s) => s.name === stagePart || s.key === stagePart);
     if (matched.length === 0) {
       throw new UsageError(
-        `stage "${selection.stage}" does not exist${didYouMean(stagePart!, [...new Set(stages.flatMap((s) => [s.name, s.key]))])}`,
+        `stage "${selection.stage}" does not exist${didYouMean(stagePart, [...new Set(stages.flatMap((s) => [s.name, s.key]))])}`,
       );
     }
     const owners = new Set(matched.map((s) => s.pipeline));
