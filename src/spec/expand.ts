@@ -76,7 +76,8 @@ export function pipelineContext(
   repo: LoadedRepo,
   problems: Problems,
 ): TemplateContext {
-  const base = repo.params.get(repo.paramsFile)?.data;
+  const paramsFile = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
+  const base = repo.params.get(paramsFile)?.data;
   const params = isRecord(base) ? base : {};
   // `${params.x}` reads the params file unless it defines a key named "params" itself.
   const context = scope(params, scope({ params }));
@@ -93,7 +94,7 @@ export function pipelineContext(
         problems.add(['vars', i], `vars file "${file}" does not exist`, 'missing-file');
         return;
       }
-      if (path === repo.paramsFile) return; // already in the context
+      if (path === paramsFile) return; // already in the context
       const data = isRecord(loaded.data) ? loaded.data : {};
       values =
         keys === undefined
@@ -105,7 +106,7 @@ export function pipelineContext(
       origin = `vars[${i}]`;
     }
     for (const [key, value] of Object.entries(values)) {
-      const first = Object.hasOwn(params, key) ? repo.paramsFile : origins.get(key);
+      const first = Object.hasOwn(params, key) ? paramsFile : origins.get(key);
       if (first !== undefined) {
         problems.add(
           ['vars', i],

@@ -10,6 +10,7 @@ import {
   type SpecFile,
 } from './repo.ts';
 import { Deployment } from './schema/deployment.ts';
+import { DvcYaml } from './schema/dvc-yaml.ts';
 import { Model } from './schema/model.ts';
 import { Pipeline } from './schema/pipeline.ts';
 import { RepoConfig } from './schema/repo-config.ts';
@@ -70,6 +71,18 @@ function parseSpec<T extends z.ZodType>(
   return { source: parsed.source, data: salvage(schema, value, salvageEntries), partial: true };
 }
 
+/** The repository's dvc.yaml as a pipeline named "dvc": its stages, vars and templating as DVC reads them. */
+function dvcYamlPipeline(text: string, diagnostics: Diagnostic[]): Parsed<Pipeline> {
+  const parsed = parseSpec(layout.dvcYaml, text, DvcYaml, diagnostics, { value: {} }, ['stages']);
+  if (!parsed.data) return { source: parsed.source, data: undefined, partial: parsed.partial };
+  const { stages = {}, vars } = parsed.data;
+  return {
+    source: parsed.source,
+    data: { stages, ...(vars ? { vars } : {}) },
+    partial: parsed.partial,
+  };
+}
+
 const DvcFile = z.looseObject({
   outs: z.array(z.looseObject({ path: z.string().min(1), md5: z.string().optional() })).min(1),
 });
@@ -91,15 +104,15 @@ export async function loadRepo(
   reader: RepoReader,
 ): Promise<{ repo: LoadedRepo; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const [configText, pipelineFiles, modelFiles, deploymentFiles, worktreeFiles] = await Promise.all(
-    [
+  const [configText, dvcYamlText, pipelineFiles, modelFiles, deploymentFiles, worktreeFiles] =
+    await Promise.all([
       reader.readText(layout.config),
+      reader.readText(layout.dvcYaml),
       readSpecDir(reader, layout.pipelines),
       readSpecDir(reader, layout.models),
       readSpecDir(reader, layout.deployments),
       reader.worktreeFiles(),
-    ],
-  );
+    ]);
 
   let config: SpecFile<RepoConfig> | undefined;
   if (configText !== undefined) {
@@ -114,17 +127,19 @@ export async function loadRepo(
     }
   }
 
-  const pipelines = named(
-    pipelineFiles.map((f) =>
-      parseSpec(
-        f.file,
-        f.text,
-        Pipeline,
-        diagnostics,
-        { error: 'the file is empty: a pipeline needs "stages"' },
-        ['stages'],
-      ),
+  const parsedPipelines = pipelineFiles.map((f) =>
+    parseSpec(
+      f.file,
+      f.text,
+      Pipeline,
+      diagnostics,
+      { error: 'the file is empty: a pipeline needs "stages"' },
+      ['stages'],
     ),
+  );
+  if (dvcYamlText !== undefined) parsedPipelines.push(dvcYamlPipeline(dvcYamlText, diagnostics));
+  const pipelines = named(
+    parsedPipelines,
     (p) => p.data.name ?? stem(p.source.file),
     'pipeline',
     diagnostics,
@@ -221,16 +236,22 @@ export async function loadRepo(
   const loaded = new Set(pipelines.map((p) => stem(p.source.file)));
   const broken = {
     config: configText !== undefined && (config === undefined || config.partial === true),
-    pipelines: new Set(pipelineFiles.map((f) => stem(f.file)).filter((n) => !loaded.has(n))),
+    pipelines: new Set(
+      [...pipelineFiles.map((f) => f.file), ...(dvcYamlText === undefined ? [] : [layout.dvcYaml])]
+        .map(stem)
+        .filter((n) => !loaded.has(n)),
+    ),
     models: models.length < modelFiles.length,
     params: brokenParams,
   };
   const texts = new Map<string, string>();
   if (configText !== undefined) texts.set(layout.config, configText);
   for (const f of [...pipelineFiles, ...modelFiles, ...deploymentFiles]) texts.set(f.file, f.text);
+  if (dvcYamlText !== undefined) texts.set(layout.dvcYaml, dvcYamlText);
   for (const [file, spec] of params) if (spec) texts.set(file, spec.source.text);
   const fileCount =
     (configText === undefined ? 0 : 1) +
+    (dvcYamlText === undefined ? 0 : 1) +
     pipelineFiles.length +
     modelFiles.length +
     deploymentFiles.length;

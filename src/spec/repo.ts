@@ -24,6 +24,8 @@ export interface DvcPointer {
 /** The file layout of a gitops-ml repository (DESIGN.md §1). */
 export const layout = {
   config: 'gitops-ml.yaml',
+  /** An existing DVC project's pipeline, run as the pipeline "dvc". */
+  dvcYaml: 'dvc.yaml',
   params: 'params.yaml',
   pipelines: 'pipelines',
   models: 'models',

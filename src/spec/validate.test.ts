@@ -462,6 +462,58 @@ describe('validate: cross-checks', () => {
   });
 });
 
+describe('validate: an existing DVC project', () => {
+  const dvcProject = () => ({
+    'params.yaml': 'prepare:\n  split: 0.2\nmodels: [rf, gbm]\n',
+    'dvc.yaml': yaml`
+      vars:
+        - seed: 7
+      stages:
+        prepare:
+          cmd: python src/prepare.py --split \${prepare.split} --seed \${seed}
+          deps: [data/data.xml, src/prepare.py]
+          params: [prepare.split]
+          outs: [data/prepared]
+        train:
+          foreach: \${models}
+          do:
+            cmd: python src/train.py \${item}
+            deps: [data/prepared, src/train.py]
+            outs:
+              - model-\${item}.pkl
+            metrics:
+              - eval/\${item}.json:
+                  cache: false
+      metrics: [eval/rf.json]
+      plots:
+        - eval/plots.json: {x: fpr, y: tpr}
+      artifacts:
+        classifier: {path: model-rf.pkl, type: model}
+    `,
+    'data/data.xml.dvc':
+      'outs:\n- md5: a304afb96060aad90176268345e10355\n  size: 37891850\n  hash: md5\n  path: data.xml\n',
+    'src/prepare.py': '',
+    'src/train.py': '',
+  });
+
+  it('reads dvc.yaml as the pipeline "dvc", with DVC templating and foreach', async () => {
+    const v = await validateFiles(dvcProject());
+    expect(lines(v)).toEqual([]);
+    expect(v.pipelines.map((p) => [p.name, p.stages.map((s) => s.name)])).toEqual([
+      ['dvc', ['prepare', 'train@rf', 'train@gbm']],
+    ]);
+    expect(v.pipelines[0]!.stages[0]!.cmd).toEqual(['python src/prepare.py --split 0.2 --seed 7']);
+  });
+
+  it('reports dvc.yaml mistakes at their position', async () => {
+    const files = dvcProject();
+    files['dvc.yaml'] = files['dvc.yaml']!.replace('outs: [data/prepared]', 'out: [data/prepared]');
+    expect(lines(await validateFiles(files))).toEqual([
+      'dvc.yaml:8:5: unknown key "out" (did you mean "outs"?)',
+    ]);
+  });
+});
+
 describe('validate: sweeps', () => {
   it('checks sweep params against the params file and their search space', async () => {
     const repo = baseRepo();

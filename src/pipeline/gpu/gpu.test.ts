@@ -59,6 +59,7 @@ describe('GPU detection and choice on recorded machines', () => {
       {
         uuid: 'GPU-ef1b2c9b-38d8-2090-2bd1-f567a3eb42a6',
         index: 0,
+        parent: 'GPU-ef1b2c9b-38d8-2090-2bd1-f567a3eb42a6',
         name: 'Tesla P100-PCIE-16GB',
         memoryMiB: 16280,
         memoryUsedMiB: 0,

@@ -7,6 +7,8 @@ export interface GpuDevice {
   uuid: string;
   /** Index of the (parent) GPU as nvidia-smi numbers it. */
   index: number;
+  /** The whole GPU's UUID (itself, or the GPU a MIG slice lives on): what sampling queries. */
+  parent: string;
   /** "NVIDIA H100 80GB HBM3", or "NVIDIA A100-SXM4-40GB MIG 3g.20gb" for a slice. */
   name: string;
   memoryMiB: number | null;
@@ -131,6 +133,7 @@ export async function detectGpus(run: SmiRunner): Promise<GpuInventory> {
         devices.push({
           uuid: slice.uuid,
           index,
+          parent: uuid,
           name: `${name} MIG ${slice.profile}`,
           memoryMiB: migMemoryMiB(slice.profile),
           memoryUsedMiB: null,
@@ -144,6 +147,7 @@ export async function detectGpus(run: SmiRunner): Promise<GpuInventory> {
     devices.push({
       uuid,
       index,
+      parent: uuid,
       name,
       memoryMiB: numberOrNull(row['memory.total']),
       memoryUsedMiB: numberOrNull(row['memory.used']),

@@ -18,8 +18,8 @@ export interface Sampler {
 export function startSampler(options: {
   uuids: readonly string[];
   intervalMs: number;
-  program?: string;
-  env?: NodeJS.ProcessEnv;
+  program?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   now?: () => number;
 }): Sampler {
   const now = options.now ?? Date.now;

@@ -1,0 +1,190 @@
+import type { ResolvedPipeline, ResolvedStage } from '../../spec/expand.ts';
+import { costOf } from '../cost.ts';
+import { stageId } from '../graph.ts';
+import { decide, type Decision, type LockedStage } from '../status.ts';
+import { recoverBackups } from './backup.ts';
+import type { LockFiles } from './lockfiles.ts';
+import { observe } from './observe.ts';
+import { exitCodeFor, type RunStatus, type StageReport } from './report.ts';
+import { runStage, type StageContext } from './stage.ts';
+
+/** Data checks that must pass before a stage reads a dataset (the validation engine). */
+export interface DataChecks {
+  /** Run the suites of datasets this stage reads; a message when an error-severity check failed. */
+  before(
+    stage: ResolvedStage,
+    pipeline: ResolvedPipeline,
+  ): Promise<{ ok: true } | { ok: false; message: string }>;
+}
+
+export interface RunOptions extends StageContext {
+  pipelines: ReadonlyMap<string, ResolvedPipeline>;
+  locks: LockFiles;
+  force?: boolean;
+  dryRun?: boolean;
+  dataChecks?: DataChecks | undefined;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  /** 0 ok, 1 a stage or a data check failed, 2 bad input (a missing dependency), 3 runner trouble. */
+  exitCode: 0 | 1 | 2 | 3;
+  stages: StageReport[];
+}
+
+function quiet(
+  stage: ResolvedStage,
+  action: StageReport['action'],
+  reasons: string[],
+  extra: Partial<StageReport> = {},
+): StageReport {
+  return {
+    pipeline: stage.pipeline,
+    stage: stage.name,
+    action,
+    reasons,
+    seconds: 0,
+    gpus: [],
+    usage: [],
+    cost: costOf({ seconds: 0, gpus: 0, energyWh: null }, undefined),
+    runner: null,
+    attempts: 0,
+    ...extra,
+  };
+}
+
+/**
+ * Run stages in order with DVC's rules: skip what is up to date, restore what the cache holds,
+ * run the rest; stop at the first failure with the failed stage's lock entry and outputs untouched
+ * and no later stage run. A re-run resumes at the first stale stage.
+ */
+export async function runStages(
+  stages: readonly ResolvedStage[],
+  options: RunOptions,
+): Promise<RunResult> {
+  const reports: StageReport[] = [];
+  if (!options.dryRun) {
+    for (const stage of await recoverBackups(options.root)) {
+      options.log.note(`put back the outputs of ${stage}, left moved aside by an interrupted run`);
+    }
+  }
+  const locks = new Map<string, ReadonlyMap<string, LockedStage>>();
+  const lockOf = async (stage: ResolvedStage) => {
+    const file = stage.source.file;
+    if (!locks.has(file)) locks.set(file, await options.locks.read(file));
+    return locks.get(file)!.get(stage.name);
+  };
+  const willRun = new Set<string>();
+  let exitCode: RunResult['exitCode'] = 0;
+  let status: RunStatus = options.dryRun ? 'planned' : 'succeeded';
+  for (const stage of stages) {
+    const pipeline = options.pipelines.get(stage.pipeline)!;
+    if (options.signal.aborted) {
+      status = 'interrupted';
+      exitCode = 3;
+      break;
+    }
+    const locked = await lockOf(stage);
+    const observed = await observe(stage, locked, options.store, options.params);
+    let decision: Decision = decide(stage, locked, observed, { force: options.force === true });
+    if (options.dryRun) {
+      const upstream = stage.deps.flatMap((d) =>
+        stages.filter(
+          (s) =>
+            willRun.has(stageId(s)) &&
+            s.outs.some((o) => d.path === o.path || d.path.startsWith(o.path + '/')),
+        ),
+      );
+      if (decision.action !== 'run' && upstream.length > 0 && stage.body.frozen !== true) {
+        decision = { action: 'run', reasons: [`upstream stage ${upstream[0]!.name} would run`] };
+      }
+      if (decision.action === 'run') willRun.add(stageId(stage));
+      const action =
+        decision.action === 'run'
+          ? 'would-run'
+          : decision.action === 'restore'
+            ? 'restored'
+            : decision.action === 'frozen'
+              ? 'frozen'
+              : 'skipped';
+      const report = quiet(stage, action, decision.action === 'run' ? decision.reasons : []);
+      reports.push(report);
+      options.log.stageEnd(report);
+      continue;
+    }
+    if (decision.action === 'skip') {
+      const report = quiet(stage, 'skipped', []);
+      reports.push(report);
+      options.log.stageEnd(report);
+      continue;
+    }
+    if (decision.action === 'restore' || decision.action === 'frozen') {
+      const paths = decision.action === 'restore' ? decision.outs : decision.restore;
+      for (const path of paths) {
+        const out = locked?.outs?.find((o) => o.path === path);
+        if (out?.md5)
+          await options.store.checkout(path, {
+            md5: out.md5,
+            size: out.size ?? 0,
+            nfiles: out.nfiles,
+          });
+      }
+      const report = quiet(
+        stage,
+        decision.action === 'restore' ? 'restored' : 'frozen',
+        paths.map((p) => `checked out ${p} from the cache`),
+      );
+      reports.push(report);
+      options.log.stageEnd(report);
+      continue;
+    }
+    const missing = stage.deps
+      .filter((d) => observed.deps.get(d.path) === undefined)
+      .map((d) => d.path);
+    if (missing.length > 0) {
+      const report = quiet(stage, 'blocked', decision.reasons, {
+        failure: 'input',
+        error: `dependency ${missing.join(', ')} does not exist: fetch it (gitops-ml data pull / checkout) or run the stage that writes it`,
+      });
+      reports.push(report);
+      options.log.stageEnd(report);
+      status = 'failed';
+      exitCode = 2;
+      break;
+    }
+    if (options.dataChecks) {
+      const checked = await options.dataChecks.before(stage, pipeline);
+      if (!checked.ok) {
+        const report = quiet(stage, 'blocked', decision.reasons, {
+          failure: 'checks',
+          error: checked.message,
+        });
+        reports.push(report);
+        options.log.stageEnd(report);
+        status = 'failed';
+        exitCode = 1;
+        break;
+      }
+    }
+    options.log.stageStart(stage.pipeline, stage.name, decision.reasons);
+    const outcome = await runStage(stage, pipeline, decision.reasons, options);
+    reports.push(outcome.report);
+    options.log.stageEnd(outcome.report);
+    if (outcome.lock) {
+      await options.locks.update(stage.source.file, stage.name, outcome.lock);
+      const file = stage.source.file;
+      locks.set(
+        file,
+        new Map([
+          ...(locks.get(file) ?? new Map<string, LockedStage>()),
+          [stage.name, outcome.lock],
+        ]),
+      );
+      continue;
+    }
+    status = outcome.report.action === 'interrupted' ? 'interrupted' : 'failed';
+    exitCode = exitCodeFor[outcome.report.failure ?? 'command'];
+    break;
+  }
+  return { status, exitCode, stages: reports };
+}
