@@ -507,7 +507,7 @@ describe('validate: an existing DVC project', () => {
 
   it('reports dvc.yaml mistakes at their position', async () => {
     const files = dvcProject();
-    files['dvc.yaml'] = files['dvc.yaml']!.replace('outs: [data/prepared]', 'out: [data/prepared]');
+    files['dvc.yaml'] = files['dvc.yaml'].replace('outs: [data/prepared]', 'out: [data/prepared]');
     expect(lines(await validateFiles(files))).toEqual([
       'dvc.yaml:8:5: unknown key "out" (did you mean "outs"?)',
     ]);
