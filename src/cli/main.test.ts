@@ -54,7 +54,7 @@ describe('gitops-ml (in process)', () => {
     const io = captureIo(projectRoot);
     expect(await main(['validate'], io)).toBe(0);
     expect(io.err()).toMatch(
-      /^✓ 5 spec files valid: 1 pipeline \(3 stages\), 1 model, 2 deployments\n$/,
+      /^✓ 6 spec files valid: 2 pipelines \(4 stages\), 1 model, 2 deployments\n$/,
     );
   });
 

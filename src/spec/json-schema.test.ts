@@ -71,6 +71,6 @@ describe('the example repository', () => {
   it('is valid for the loader too', async () => {
     const v = await validateRepo(nodeRepoReader(root));
     expect(v.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(v.summary).toMatchObject({ pipelines: 1, models: 1, deployments: 2 });
+    expect(v.summary).toMatchObject({ pipelines: 2, models: 1, deployments: 2 });
   });
 });
