@@ -1,0 +1,166 @@
+import { statSync, type Stats } from 'node:fs';
+import { posix } from 'node:path';
+import { InputError } from '../errors.ts';
+import { errnoCode, fsError } from './fs-errors.ts';
+import type { HashInfo, HashName } from './hash-info.ts';
+import { hashMany, type HashJob } from './hash-pool.ts';
+import { hashFile } from './hasher.ts';
+import { manifestBytes, manifestOid, sortEntries, type DirEntry } from './manifest.ts';
+import { repoRelative } from './repo-path.ts';
+import type { StateCache } from './state.ts';
+import { readIgnoreFile, rulesFor, walkDir, type WalkedFile } from './walk.ts';
+
+export interface HashOptions {
+  /** Remembers md5s by (inode, mtime, size); without one every file is read. */
+  state?: StateCache;
+  /** `md5` (DVC 3, default) or the legacy `md5-dos2unix`. */
+  name?: HashName;
+  /** Threads for hashing many files (default: every core). */
+  threads?: number;
+  /** Called once the amount of data to read is known (bytes not in the state cache). */
+  onStart?: (bytes: number, files: number) => void;
+  onBytes?: (bytes: number) => void;
+}
+
+/** A hashed file of a directory, with where it is on disk. */
+export interface TreeFile extends DirEntry {
+  file: WalkedFile;
+}
+
+/** A hashed directory: its HashInfo, the manifest bytes (the `.dir` object) and every file. */
+export interface TreeHash extends HashInfo {
+  nfiles: number;
+  manifest: Buffer;
+  files: TreeFile[];
+  /** Symbolic links to directories that were not followed (DVC does not follow them either). */
+  skippedDirLinks: string[];
+}
+
+function isExec(mode: number): boolean {
+  return (mode & 0o111) !== 0;
+}
+
+function statPath(abs: string, shown: string): Stats {
+  try {
+    return statSync(abs);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') {
+      throw new InputError(`${shown}: no such file or directory`, {
+        cause: error,
+        hint: 'check the path (relative to the current directory); `gitops-ml data pull` brings tracked data back',
+      });
+    }
+    throw fsError(error, shown);
+  }
+}
+
+function rethrowWithPath(error: unknown, root: string): never {
+  const path = (error as { path?: unknown }).path;
+  const shown = typeof path === 'string' ? posix.relative(root, path) : 'a file';
+  throw fsError(error, shown);
+}
+
+/** Hash files, reading only those the state cache does not know. */
+async function hashFiles(files: readonly WalkedFile[], root: string, options: HashOptions): Promise<string[]> {
+  const name = options.name ?? 'md5';
+  const md5s = new Array<string>(files.length);
+  const todo: number[] = [];
+  files.forEach((f, i) => {
+    const known = options.state?.get(f, name);
+    if (known !== undefined) md5s[i] = known;
+    else todo.push(i);
+  });
+  const jobs: HashJob[] = todo.map((i) => ({ abs: files[i]!.abs, size: files[i]!.size }));
+  options.onStart?.(
+    jobs.reduce((s, j) => s + j.size, 0),
+    jobs.length,
+  );
+  if (jobs.length === 0) return md5s;
+  let hashed: string[];
+  try {
+    hashed = await hashMany(jobs, {
+      name,
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
+    });
+  } catch (error) {
+    rethrowWithPath(error, root);
+  }
+  const now = Date.now();
+  todo.forEach((i, k) => {
+    md5s[i] = hashed[k]!;
+    options.state?.set(files[i]!, hashed[k]!, name, now);
+  });
+  return md5s;
+}
+
+/**
+ * Hash a directory as DVC 3 does: every file not ignored, entries `{md5, relpath}` sorted by
+ * relpath in Python's order, serialised as Python's json.dumps; oid = md5(manifest) + `.dir`.
+ * `rel` is repository-relative.
+ */
+export async function hashTree(root: string, rel: string, options: HashOptions = {}): Promise<TreeHash> {
+  const { files, skippedDirLinks } = walkDir(root, rel, rulesFor(root, rel));
+  const md5s = await hashFiles(files, root, options);
+  const tree: TreeFile[] = files.map((file, i) => ({ relpath: file.relpath, md5: md5s[i]!, file }));
+  sortEntries(tree);
+  const manifest = manifestBytes(tree.map((t) => ({ md5: t.md5, relpath: t.relpath })));
+  const size = files.reduce((s, f) => s + f.size, 0);
+  return { md5: manifestOid(manifest), size, nfiles: tree.length, manifest, files: tree, skippedDirLinks };
+}
+
+/** Hash one file, through the state cache. */
+export async function hashOneFile(
+  abs: string,
+  st: Stats,
+  options: HashOptions = {},
+): Promise<HashInfo> {
+  const name = options.name ?? 'md5';
+  let md5 = options.state?.get(st, name);
+  if (md5 === undefined) {
+    options.onStart?.(st.size, 1);
+    md5 = await hashFile(abs, name, options.onBytes);
+    options.state?.set(st, md5, name);
+  } else {
+    options.onStart?.(0, 0);
+  }
+  const info: HashInfo = { md5, size: st.size };
+  if (isExec(st.mode)) info.isExec = true;
+  return info;
+}
+
+/**
+ * The DVC-3 hash of a file or directory: `{md5, size}` for a file (plus `isExec`), `{md5 + ".dir",
+ * size, nfiles}` for a directory. `path` is relative to `root` (or absolute inside it); a path
+ * outside the repository, missing, unreadable, ignored by .dvcignore, or a symlink loop is an
+ * InputError.
+ */
+export async function hashPath(root: string, path: string, options: HashOptions = {}): Promise<HashInfo> {
+  const rel = repoRelative(root, path, root);
+  const abs = posix.join(root, rel);
+  const st = statPath(abs, rel);
+  assertNotIgnored(root, rel, st.isDirectory());
+  if (st.isDirectory()) {
+    const tree = await hashTree(root, rel, options);
+    return { md5: tree.md5, size: tree.size, nfiles: tree.nfiles };
+  }
+  if (!st.isFile()) throw new InputError(`${rel}: not a regular file or directory`);
+  try {
+    return await hashOneFile(abs, st, options);
+  } catch (error) {
+    throw fsError(error, rel);
+  }
+}
+
+/** DVC refuses to track a path its .dvcignore excludes; so do we. */
+export function assertNotIgnored(root: string, rel: string, isDir: boolean): void {
+  const parent = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+  let rules = rulesFor(root, parent);
+  const own = parent === '' ? undefined : readIgnoreFile(root, parent);
+  if (own) rules = rules.with(own);
+  if (rules.isIgnored(rel, isDir)) {
+    throw new InputError(`${rel}: is ignored by .dvcignore`, {
+      hint: 'remove the matching pattern from .dvcignore, or pick another path',
+    });
+  }
+}
