@@ -69,6 +69,8 @@ export interface DvcOut {
 /** A parsed `.dvc` file; `raw` keeps every key in its order so a rewrite changes only what changed. */
 export interface DvcFile {
   file: string;
+  /** The text as read. */
+  text: string;
   outs: DvcOut[];
   /** `dvc import` stages carry deps; their data comes from elsewhere. */
   isImport: boolean;
@@ -113,7 +115,7 @@ export function parseDvcFile(text: string, file: string): DvcFile {
   const raw = asMap(nodeValue(rootNode(source)));
   const outs = (raw.get('outs') as YamlValue[]).map((o) => outFrom(asMap(o)));
   const deps = raw.get('deps');
-  return { file, outs, isImport: Array.isArray(deps) && deps.length > 0, raw };
+  return { file, text, outs, isImport: Array.isArray(deps) && deps.length > 0, raw };
 }
 
 /** Read and parse a `.dvc` file (repository-relative `file` under `root`). */

@@ -61,7 +61,7 @@ function rethrowWithPath(error: unknown, root: string): never {
 }
 
 /** Hash files, reading only those the state cache does not know. */
-async function hashFiles(files: readonly WalkedFile[], root: string, options: HashOptions): Promise<string[]> {
+export async function hashFiles(files: readonly WalkedFile[], root: string, options: HashOptions): Promise<string[]> {
   const name = options.name ?? 'md5';
   const md5s = new Array<string>(files.length);
   const todo: number[] = [];

@@ -1,3 +1,5 @@
+import { InputError } from '../errors.ts';
+
 /**
  * `.dvcignore` rules with DVC's semantics (gitignore patterns as pathspec's "gitwildmatch"
  * translates them): per directory, later and deeper patterns win, `!` re-includes, a pattern
@@ -30,14 +32,17 @@ function escapeChar(ch: string): string {
   return regexSyntax.test(ch) ? `\\${ch}` : ch;
 }
 
+/** A pattern `.dvcignore` cannot use: DVC fails on it too, so it is reported, not skipped. */
+export class InvalidPatternError extends Error {}
+
 /** One path segment's glob as a regex source (`*`, `?`, `[...]`, backslash escapes). */
-function translateGlob(glob: string): string | undefined {
+function translateGlob(glob: string): string {
   let out = '';
   let i = 0;
   while (i < glob.length) {
     const ch = glob[i++]!;
     if (ch === '\\') {
-      if (i >= glob.length) return undefined;
+      if (i >= glob.length) throw new InvalidPatternError('a trailing backslash escapes nothing');
       out += escapeChar(glob[i++]!);
     } else if (ch === '*') {
       out += '[^/]*';
@@ -45,22 +50,23 @@ function translateGlob(glob: string): string | undefined {
       out += '[^/]';
     } else if (ch === '[') {
       let j = i;
-      if (glob[j] === '!' || glob[j] === '^') j++;
+      if (glob[j] === '!') j++;
       if (glob[j] === ']') j++;
       while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) return undefined;
-      let body = glob.slice(i, j);
-      let negated = false;
-      if (body.startsWith('!') || body.startsWith('^')) {
-        negated = true;
-        body = body.slice(1);
+      if (j >= glob.length) {
+        out += '\\[';
+        continue;
       }
-      const expr = `[${negated ? '^' : ''}${body.replace(/\\/g, '\\\\')}]`;
-      try {
-        new RegExp(expr, 'u');
-      } catch {
-        return undefined;
+      let k = i;
+      let expr = '[';
+      if (glob[k] === '!') {
+        expr += '^';
+        k++;
+      } else if (glob[k] === '^') {
+        expr += '\\^';
+        k++;
       }
+      expr += glob.slice(k, j + 1).replace(/\\/g, '\\\\');
       out += expr;
       i = j + 1;
     } else {
@@ -70,58 +76,59 @@ function translateGlob(glob: string): string | undefined {
   return out;
 }
 
-/** A `.dvcignore` line as a pattern, or undefined for blanks, comments and invalid patterns. */
+/**
+ * A `.dvcignore` line as a pattern (pathspec's gitwildmatch translation, which DVC uses), or
+ * undefined for blanks and comments. Throws InvalidPatternError where DVC would fail too.
+ */
 export function compilePattern(line: string, origin: string): IgnorePattern | undefined {
-  let text = line.endsWith('\\ ') ? line : line.trimEnd();
+  let text = line.trim();
   if (text === '' || text.startsWith('#') || text === '/') return undefined;
   const negate = text.startsWith('!');
   if (negate) text = text.slice(1);
   const segs = text.split('/');
   const dirOnly = segs.at(-1) === '';
+  for (let i = segs.length - 1; i > 0; i--) if (segs[i] === '**' && segs[i - 1] === '**') segs.splice(i, 1);
+  let source: string | undefined;
+  if (segs.length === 2 && segs[0] === '**' && segs[1] === '') source = '^.+/.*$';
   if (segs[0] === '') segs.shift();
   else if (segs.length === 1 || (segs.length === 2 && segs[1] === '')) {
     if (segs[0] !== '**') segs.unshift('**');
   }
-  if (segs.length === 0) return undefined;
-  if (segs.at(-1) === '') segs[segs.length - 1] = '**';
-  for (let i = segs.length - 1; i > 0; i--) if (segs[i] === '**' && segs[i - 1] === '**') segs.splice(i, 1);
-
-  let source: string | undefined;
-  const key = segs.join('/');
-  if (key === '**') source = dirOnly ? '/' : '.';
-  else if (key === '**/*/**') source = '/';
-  else if (key === '**/*') source = '.';
-  else source = translateSegments(segs);
-  if (source === undefined) return undefined;
-  return { regex: new RegExp(`^(?:${source})`, 'u'), negate, dirOnly, origin };
+  if (segs.length === 0) throw new InvalidPatternError('the pattern is empty');
+  if (segs.length > 1 && segs.at(-1) === '') segs[segs.length - 1] = '**';
+  source ??= translateSegments(segs);
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source, 'u');
+  } catch (error) {
+    throw new InvalidPatternError(error instanceof Error ? error.message : String(error));
+  }
+  return { regex, negate, dirOnly, origin };
 }
 
-function translateSegments(segs: string[]): string | undefined {
-  let out = '';
+function translateSegments(segs: string[]): string {
+  let out = '^';
   let needSlash = false;
   const end = segs.length - 1;
-  for (let i = 0; i < segs.length; i++) {
-    const seg = segs[i]!;
+  segs.forEach((seg, i) => {
     if (seg === '**') {
-      if (i === 0) out += '^(?:.+/)?';
-      else if (i < end) {
+      if (i === 0 && i === end) out += '[^/]+(?:/.*)?';
+      else if (i === 0) {
+        out += '(?:.+/)?';
+        needSlash = false;
+      } else if (i === end) out += '/.*';
+      else {
         out += '(?:/.+)?';
         needSlash = true;
-      } else out += '/';
-      continue;
+      }
+      return;
     }
-    if (i === 0) out += '^';
     if (needSlash) out += '/';
-    if (seg === '*') out += '[^/]+';
-    else {
-      const glob = translateGlob(seg);
-      if (glob === undefined) return undefined;
-      out += glob;
-    }
-    if (i === end) out += '(?:/|$)';
+    out += seg === '*' ? '[^/]+' : translateGlob(seg);
+    if (i === end) out += '(?:/.*)?';
     needSlash = true;
-  }
-  return out;
+  });
+  return out + '$';
 }
 
 /** Parse a `.dvcignore` file's text (lines are trimmed and `#` comments skipped, as DVC does). */
@@ -130,7 +137,14 @@ export function parseIgnoreFile(text: string, dir: string, name: string): Ignore
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const p = compilePattern(line, `${name}:${index + 1}: ${line}`);
+    let p: IgnorePattern | undefined;
+    try {
+      p = compilePattern(line, `${name}:${index + 1}: ${line}`);
+    } catch (error) {
+      throw new InputError(`${name}:${index + 1}: invalid pattern "${line}": ${(error as Error).message}`, {
+        hint: 'fix or remove the pattern (DVC rejects it too)',
+      });
+    }
     if (p) patterns.push(p);
   });
   return { dir, patterns };

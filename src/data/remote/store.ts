@@ -1,0 +1,22 @@
+/**
+ * An object store that mirrors the cache layout (DVC remotes: `<root>/files/md5/ab/cdef…`).
+ * Keys are object keys relative to the remote's root.
+ */
+export interface RemoteStore {
+  readonly name: string;
+  /** For messages: `s3://bucket/prefix` or a directory. */
+  readonly url: string;
+  /** Which of `keys` the remote has. */
+  has(keys: readonly string[], jobs: number): Promise<Set<string>>;
+  /** Store a local file under `key`. Never leaves a partial object under `key`. */
+  put(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void>;
+  /** Write the object `key` into the new file `dest`; a missing object is an error with code ENOENT/NoSuchKey. */
+  get(key: string, dest: string, onBytes?: (bytes: number) => void): Promise<void>;
+  close(): void;
+}
+
+/** The error a store throws when an object is not there. */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.code === 'ENOENT' || e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
