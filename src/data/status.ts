@@ -72,6 +72,11 @@ export async function statusOf(
       cache = manifestMissing ? 'missing' : presence(keys.filter((k) => local.has(k)).length, keys.length);
       if (options.remote && t.push) {
         const found = await options.remote.has(keys, options.jobs ?? 8);
+        for (const r of refs) {
+          // A partial object (a killed upload to a store that is not atomic) is not there.
+          const size = found.get(objectKey(r));
+          if (size !== undefined && local.has(objectKey(r)) && size !== statSync(repo.cache.path(r)).size) found.delete(objectKey(r));
+        }
         // Without the manifest only the manifest itself can be looked for on the remote.
         remote = manifestMissing && found.size === 1 ? 'present' : presence(found.size, keys.length);
       }

@@ -47,6 +47,14 @@ export function defaultJobs(cores: number): number {
   return Math.min(32, Math.max(4, 4 * cores));
 }
 
+function localSize(cache: ObjectCache, ref: ObjectRef): number | undefined {
+  try {
+    return statSync(cache.path(ref)).size;
+  } catch {
+    return undefined;
+  }
+}
+
 function unique(refs: readonly ObjectRef[]): ObjectRef[] {
   const seen = new Map<string, ObjectRef>();
   for (const r of refs) seen.set(objectKey(r), r);
@@ -68,7 +76,14 @@ export async function pushObjects(
   const jobs = options.jobs ?? 8;
   const all = unique(refs);
   const onRemote = await withRetry(() => remote.has(all.map(objectKey), jobs), options.retry);
-  const todo = all.filter((r) => !onRemote.has(objectKey(r)));
+  // An object counts as there only if its size matches ours (a store that is not atomic can keep
+  // a partial object from a killed upload; it is uploaded again, replacing it).
+  const todo = all.filter((r) => {
+    const key = objectKey(r);
+    if (!onRemote.has(key)) return true;
+    const size = onRemote.get(key);
+    return size !== undefined && size !== localSize(cache, r);
+  });
   const statuses = await cache.verifyMany(todo);
   const result: PushResult = { uploaded: [], present: all.length - todo.length, missing: [], failed: [] };
   const ready = todo.filter((r) => {

@@ -21,13 +21,14 @@ export class LocalRemote implements RemoteStore {
     this.url = root;
   }
 
-  async has(keys: readonly string[], jobs: number): Promise<Set<string>> {
+  /** Sizes are not reported: objects appear by rename, complete or not at all. */
+  async has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>> {
     const byDir = new Map<string, string[]>();
     for (const key of keys) {
       const dir = key.slice(0, key.lastIndexOf('/'));
       byDir.set(dir, [...(byDir.get(dir) ?? []), key]);
     }
-    const found = new Set<string>();
+    const found = new Map<string, number | undefined>();
     await mapLimit([...byDir], jobs, async ([dir, group]) => {
       if (group.length >= LIST_THRESHOLD) {
         let names: Set<string>;
@@ -36,12 +37,12 @@ export class LocalRemote implements RemoteStore {
         } catch {
           return;
         }
-        for (const key of group) if (names.has(key.slice(dir.length + 1))) found.add(key);
+        for (const key of group) if (names.has(key.slice(dir.length + 1))) found.set(key, undefined);
         return;
       }
       for (const key of group) {
         try {
-          if ((await stat(join(this.root, key))).isFile()) found.add(key);
+          if ((await stat(join(this.root, key))).isFile()) found.set(key, undefined);
         } catch (error) {
           if (errnoCode(error) !== 'ENOENT') throw error;
         }

@@ -74,6 +74,8 @@ export class S3Remote implements RemoteStore {
     this.bucket = slash === -1 ? rest : rest.slice(0, slash);
     this.prefix = slash === -1 ? '' : rest.slice(slash + 1).replace(/\/+$/, '');
     const env = options.env;
+    // The SDK warns on Node 20 about its future releases; ours is bundled at a fixed version.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const config: S3ClientConfig = {
       region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       maxAttempts: 1,
@@ -100,23 +102,26 @@ export class S3Remote implements RemoteStore {
     return this.prefix === '' ? key : `${this.prefix}/${key}`;
   }
 
-  async has(keys: readonly string[], jobs: number): Promise<Set<string>> {
+  async has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>> {
     const byDir = new Map<string, string[]>();
     for (const key of keys) {
       const dir = key.slice(0, key.lastIndexOf('/'));
       byDir.set(dir, [...(byDir.get(dir) ?? []), key]);
     }
-    const found = new Set<string>();
+    const found = new Map<string, number | undefined>();
     const listed = [...byDir].filter(([, group]) => group.length >= LIST_THRESHOLD);
     const single = [...byDir].filter(([, group]) => group.length < LIST_THRESHOLD).flatMap(([, g]) => g);
     await mapLimit(listed, jobs, async ([dir, group]) => {
       const names = await this.list(`${this.objectName(dir)}/`);
-      for (const key of group) if (names.has(this.objectName(key))) found.add(key);
+      for (const key of group) {
+        const size = names.get(this.objectName(key));
+        if (size !== undefined) found.set(key, size);
+      }
     });
     await mapLimit(single, jobs, async (key) => {
       try {
-        await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }));
-        found.add(key);
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }));
+        found.set(key, head.ContentLength);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -124,14 +129,14 @@ export class S3Remote implements RemoteStore {
     return found;
   }
 
-  private async list(prefix: string): Promise<Set<string>> {
-    const names = new Set<string>();
+  private async list(prefix: string): Promise<Map<string, number>> {
+    const names = new Map<string, number>();
     let token: string | undefined;
     do {
       const page = await this.client.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
       );
-      for (const o of page.Contents ?? []) if (o.Key !== undefined) names.add(o.Key);
+      for (const o of page.Contents ?? []) if (o.Key !== undefined) names.set(o.Key, o.Size ?? 0);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);
     return names;

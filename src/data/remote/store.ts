@@ -6,8 +6,11 @@ export interface RemoteStore {
   readonly name: string;
   /** For messages: `s3://bucket/prefix` or a directory. */
   readonly url: string;
-  /** Which of `keys` the remote has. */
-  has(keys: readonly string[], jobs: number): Promise<Set<string>>;
+  /**
+   * Which of `keys` the remote has, with their size where the listing gives it (an S3-compatible
+   * store that is not atomic may show a partial object after a killed upload; its size tells).
+   */
+  has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>>;
   /** Store a local file under `key`. Never leaves a partial object under `key`. */
   put(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void>;
   /** Write the object `key` into the new file `dest`; a missing object is an error with code ENOENT/NoSuchKey. */
