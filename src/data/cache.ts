@@ -10,7 +10,7 @@ import { hashMany } from './hash-pool.ts';
 import { hashBytes, hashFile } from './hasher.ts';
 import { Linker } from './link.ts';
 import { parseManifest, type DirEntry } from './manifest.ts';
-import type { FileStamp, StateCache } from './state.ts';
+import { RACY_MS, type FileStamp, type StateCache } from './state.ts';
 
 /** An object in a DVC cache or remote: its oid and the hash that names it. */
 export interface ObjectRef {
@@ -100,6 +100,40 @@ export class ObjectCache {
       if (names.has(key.slice(slash + 1))) present.add(key);
     }
     return present;
+  }
+
+  /**
+   * A fingerprint of the cache's contents without listing them: the mtime of every object
+   * directory (adding or deleting an object changes its directory's mtime).
+   */
+  private contentsFingerprint(name: HashName): { fp: string; racy: boolean } {
+    const base = join(this.dir, hashSubdir(name));
+    const parts: (string | number)[] = [];
+    let newest = 0;
+    let names: string[] = [];
+    try {
+      names = readdirSync(base).filter((n) => /^[0-9a-f]{2}$/.test(n)).sort();
+    } catch {
+      // no cache yet
+    }
+    for (const n of names) {
+      const mtime = statSync(join(base, n)).mtimeMs;
+      newest = Math.max(newest, mtime);
+      parts.push(n, mtime);
+    }
+    return { fp: createHash('md5').update(parts.join('\0')).digest('hex'), racy: Date.now() - newest < RACY_MS };
+  }
+
+  /** Whether `ref` (a file, or a manifest and all its files) was found complete in this very cache state. */
+  knownComplete(ref: ObjectRef): boolean {
+    const { fp } = this.contentsFingerprint(ref.name);
+    return this.state.memo(`complete:${this.dir}:${ref.name}:${ref.oid}`, fp) !== undefined;
+  }
+
+  /** Remember that `ref` and everything it lists are present (unless the cache is changing right now). */
+  rememberComplete(ref: ObjectRef): void {
+    const { fp, racy } = this.contentsFingerprint(ref.name);
+    if (!racy) this.state.setMemo(`complete:${this.dir}:${ref.name}:${ref.oid}`, fp, '1');
   }
 
   /** Check one object by content; a corrupt one is deleted. */

@@ -147,12 +147,12 @@ describe('the state cache', () => {
       // An mtime in the past: entries for just-written files are not trusted (same-tick writes).
       await import('node:fs/promises').then((fs) => fs.utimes(p, old, old));
     }
-    const state = StateCache.load(join(root, '.dvc/tmp/gitops-ml/state.json'));
+    const state = StateCache.load(join(root, '.dvc/tmp/gitops-ml'));
     let read = 0;
     const first = await hashPath(root, 'd', { state, onStart: (bytes) => (read += bytes) });
     expect(read).toBe(6);
     await state.save();
-    const again = StateCache.load(join(root, '.dvc/tmp/gitops-ml/state.json'));
+    const again = StateCache.load(join(root, '.dvc/tmp/gitops-ml'));
     read = 0;
     const second = await hashPath(root, 'd', { state: again, onStart: (bytes) => (read += bytes) });
     expect(read).toBe(0);

@@ -163,9 +163,12 @@ function decideIn(file: IgnoreFile, rel: string, isDir: boolean): boolean | unde
 /** The `.dvcignore` files that apply, root first; immutable, so a walk can extend it per subtree. */
 export class IgnoreRules {
   readonly files: readonly IgnoreFile[];
+  /** Only DVC's default patterns apply: a name test answers (the common case, and a hot path). */
+  private readonly onlyDefaults: boolean;
 
   constructor(files: readonly IgnoreFile[]) {
     this.files = files;
+    this.onlyDefaults = files.length === 1 && files[0]!.dir === '' && files[0]!.patterns.every((p) => p.origin.startsWith('default: '));
   }
 
   static root(extra: IgnoreFile | undefined): IgnoreRules {
@@ -173,7 +176,7 @@ export class IgnoreRules {
       dir: '',
       patterns: defaultIgnorePatterns.map((p) => compilePattern(p, `default: ${p}`)!),
     };
-    return new IgnoreRules(extra ? [defaults, extra] : [defaults]);
+    return new IgnoreRules(extra && extra.patterns.length > 0 ? [defaults, extra] : [defaults]);
   }
 
   with(file: IgnoreFile): IgnoreRules {
@@ -182,6 +185,10 @@ export class IgnoreRules {
 
   /** Whether this one path is ignored, its parents assumed not to be (a top-down walk). */
   decide(relPath: string, isDir: boolean): boolean {
+    if (this.onlyDefaults) {
+      const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+      return name === '.git' || (isDir && (name === '.hg' || name === '.dvc'));
+    }
     for (let f = this.files.length - 1; f >= 0; f--) {
       const file = this.files[f]!;
       let rel = relPath;

@@ -8,8 +8,18 @@ export interface DirEntry {
 }
 
 /** Entries in DVC's order: by relpath as Python sorts `str`. Sorts in place and returns it. */
-export function sortEntries(entries: DirEntry[]): DirEntry[] {
+export function sortEntries<T extends DirEntry>(entries: T[]): T[] {
+  // Without surrogates, UTF-16 order is code point order and the engine's comparison is faster.
+  if (!entries.some((e) => surrogate.test(e.relpath)))
+    return entries.sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
   return entries.sort((a, b) => comparePythonStr(a.relpath, b.relpath));
+}
+
+const surrogate = /[\uD800-\uDFFF]/;
+const plainJson = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+
+function jsonString(s: string): string {
+  return plainJson.test(s) ? `"${s}"` : pythonJsonString(s);
 }
 
 /**
@@ -18,7 +28,7 @@ export function sortEntries(entries: DirEntry[]): DirEntry[] {
  */
 export function manifestBytes(entries: readonly DirEntry[]): Buffer {
   const parts = entries.map(
-    (e) => `{"md5": ${pythonJsonString(e.md5)}, "relpath": ${pythonJsonString(e.relpath)}}`,
+    (e) => `{"md5": ${jsonString(e.md5)}, "relpath": ${jsonString(e.relpath)}}`,
   );
   return Buffer.from(`[${parts.join(', ')}]`, 'ascii');
 }

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ObjectCache } from './cache.ts';
 import { loadDataConfig, type DataConfig } from './config.ts';
-import { STATE_FILE, StateCache } from './state.ts';
+import { StateCache, stateDirOf } from './state.ts';
 
 /** Everything the data operations share for one repository: settings, cache, state cache. */
 export interface DataRepo {
@@ -19,7 +19,7 @@ export interface DataRepo {
  */
 export function openDataRepo(root: string): DataRepo {
   const config = loadDataConfig(root);
-  const state = StateCache.load(join(root, STATE_FILE));
+  const state = StateCache.load(stateDirOf(root));
   return { root, config, state, cache: new ObjectCache(config.cacheDir, state, config.linkTypes) };
 }
 

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { objectKey } from './cache.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import { isDirOid } from './hash-info.ts';
-import { hashOneFile, hashTree } from './hash-path.ts';
+import { digestTree, hashOneFile } from './hash-path.ts';
 import { objectsOf } from './objects.ts';
 import type { RemoteStore } from './remote/store.ts';
 import type { DataRepo } from './repo.ts';
@@ -42,7 +42,7 @@ async function workspaceState(repo: DataRepo, t: Tracked): Promise<PathStatus['w
   const options = { state: repo.state, name: t.hashName };
   if (st.isDirectory()) {
     if (!isDirOid(t.md5)) return 'modified';
-    return (await hashTree(repo.root, t.path, options)).md5 === t.md5 ? 'unchanged' : 'modified';
+    return (await digestTree(repo.root, t.path, options)).md5 === t.md5 ? 'unchanged' : 'modified';
   }
   if (isDirOid(t.md5)) return 'modified';
   return (await hashOneFile(abs, st, options)).md5 === t.md5 ? 'unchanged' : 'modified';
@@ -65,11 +65,14 @@ export async function statusOf(
     const workspace = await workspaceState(repo, t);
     let cache: Presence | null = null;
     let remote: Presence | null = null;
-    if (t.cache && t.md5 !== undefined) {
+    if (t.cache && t.md5 !== undefined && !options.remote && repo.cache.knownComplete({ oid: t.md5, name: t.hashName })) {
+      cache = 'present';
+    } else if (t.cache && t.md5 !== undefined) {
       const { refs, manifestMissing } = await objectsOf(repo, t);
       const keys = refs.map(objectKey);
       const local = repo.cache.presence(refs);
       cache = manifestMissing ? 'missing' : presence(keys.filter((k) => local.has(k)).length, keys.length);
+      if (cache === 'present') repo.cache.rememberComplete({ oid: t.md5, name: t.hashName });
       if (options.remote && t.push) {
         const found = await options.remote.has(keys, options.jobs ?? 8);
         for (const r of refs) {

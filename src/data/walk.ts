@@ -22,10 +22,6 @@ export interface WalkResult {
   skippedDirLinks: string[];
 }
 
-function stampOf(st: Stats): Omit<WalkedFile, 'relpath' | 'abs'> {
-  return { dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode };
-}
-
 /** Read a `.dvcignore` in repository-relative directory `dir`, if there is one. */
 export function readIgnoreFile(root: string, dir: string): ReturnType<typeof parseIgnoreFile> | undefined {
   const rel = dir === '' ? IGNORE_FILE : `${dir}/${IGNORE_FILE}`;
@@ -63,22 +59,22 @@ export function rulesFor(root: string, dir: string): IgnoreRules {
 export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResult {
   const files: WalkedFile[] = [];
   const skippedDirLinks: string[] = [];
-  const visit = (rel: string): void => {
-    const absDir = posix.join(root, dir, rel);
-    const shown = posix.join(dir, rel);
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const visit = (rel: string, absDir: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(absDir, { withFileTypes: true });
     } catch (error) {
-      throw fsError(error, shown);
+      throw fsError(error, prefix + rel || '.');
     }
     if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDirectory())) return;
     for (const entry of entries) {
-      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      const repoRel = posix.join(dir, childRel);
-      const abs = `${absDir}/${entry.name}`;
+      const name = entry.name;
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const repoRel = prefix + childRel;
+      const abs = `${absDir}/${name}`;
       if (entry.isDirectory()) {
-        if (!rules.decide(repoRel, true)) visit(childRel);
+        if (!rules.decide(repoRel, true)) visit(childRel, abs);
         continue;
       }
       let st: Stats;
@@ -99,9 +95,9 @@ export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResu
         continue;
       }
       if (rules.decide(repoRel, false)) continue;
-      if (entry.name === IGNORE_FILE) {
+      if (name === IGNORE_FILE) {
         throw new InputError(`${repoRel}: a .dvcignore file may not be inside a tracked directory`, {
-          hint: `move its patterns to ${posix.join(posix.dirname(dir) === '.' ? '' : posix.dirname(dir), IGNORE_FILE)} (above "${dir}"), as DVC requires`,
+          hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
         });
       }
       if (!st.isFile()) {
@@ -109,9 +105,9 @@ export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResu
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
       }
-      files.push({ relpath: childRel, abs, ...stampOf(st) });
+      files.push({ relpath: childRel, abs, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode });
     }
   };
-  visit('');
+  visit('', dir === '' ? root : `${root}/${dir}`);
   return { files, skippedDirLinks };
 }

@@ -25,7 +25,23 @@ export function formatBytes(n: number): string {
  * a second; elsewhere (CI logs) a plain line every `GITOPS_ML_PROGRESS_INTERVAL` seconds
  * (default 10), so a long upload shows life without flooding the log.
  */
-export function progressPhase(io: Io, label: string, now: () => number = Date.now): ProgressPhase {
+export interface Clock {
+  now(): number;
+  /** Call `fn` every `ms` until the returned function is called. */
+  every(fn: () => void, ms: number): () => void;
+}
+
+const realClock: Clock = {
+  now: Date.now,
+  every(fn, ms) {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+export function progressPhase(io: Io, label: string, clock: Clock = realClock): ProgressPhase {
+  const now = () => clock.now();
   const tty = io.stderr.isTTY === true && io.env.TERM !== 'dumb';
   const everyMs = tty ? 100 : Math.max(1, Number(io.env.GITOPS_ML_PROGRESS_INTERVAL ?? 10)) * 1000;
   let totalBytes = 0;
@@ -33,7 +49,7 @@ export function progressPhase(io: Io, label: string, now: () => number = Date.no
   let doneBytes = 0;
   let doneItems = 0;
   let began = 0;
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let stop: (() => void) | undefined;
   let drawn = false;
 
   const line = (): string => {
@@ -43,7 +59,7 @@ export function progressPhase(io: Io, label: string, now: () => number = Date.no
     const pct = Math.min(100, Math.floor(fraction * 100));
     const items = totalItems === undefined ? '' : `  ${doneItems}/${totalItems}`;
     const amount = totalBytes > 0 ? `${formatBytes(doneBytes)} / ${formatBytes(totalBytes)}` : formatBytes(doneBytes);
-    if (!tty) return `${label}: ${pct}% (${amount}, ${rate}${items === '' ? '' : `,${items.trimStart()}`})`;
+    if (!tty) return `${label}: ${pct}% (${amount}, ${rate}${items === '' ? '' : `, ${items.trimStart()}`})`;
     const width = 24;
     const filled = Math.round((pct / 100) * width);
     return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${amount}  ${rate}${items}`;
@@ -60,8 +76,7 @@ export function progressPhase(io: Io, label: string, now: () => number = Date.no
       totalItems = items;
       began = now();
       if (bytes === 0 && (items ?? 0) === 0) return;
-      timer = setInterval(draw, everyMs);
-      timer.unref();
+      stop = clock.every(draw, everyMs);
     },
     bytes(n) {
       doneBytes += n;
@@ -70,8 +85,8 @@ export function progressPhase(io: Io, label: string, now: () => number = Date.no
       doneItems++;
     },
     done() {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
+      stop?.();
+      stop = undefined;
       if (tty && drawn) {
         draw();
         io.stderr.write('\n');
