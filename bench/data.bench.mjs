@@ -1,8 +1,18 @@
 // Data versioning: DVC-3 hashing of a 1 GiB file against `md5sum`, of 20,000 files of 4–64 KiB
 // against `find | xargs md5sum`, and a no-op `data status` on that directory. The data is made
 // from vega-datasets content under .bench/ and deleted afterwards.
+import { Buffer } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { report, summarize } from './lib.mjs';
 
@@ -52,7 +62,8 @@ export function generate(root, dir) {
   const old = new Date(Date.now() - 60_000);
   utimesSync(join(dir, 'big.bin'), old, old);
   for (const d of readdirSync(join(dir, 'tree')))
-    for (const f of readdirSync(join(dir, 'tree', d))) utimesSync(join(dir, 'tree', d, f), old, old);
+    for (const f of readdirSync(join(dir, 'tree', d)))
+      utimesSync(join(dir, 'tree', d, f), old, old);
   execFileSync('git', ['init', '-q'], { cwd: dir });
   return bytes;
 }
@@ -62,9 +73,14 @@ function time(argv, { cwd, runs, before }) {
   for (let i = 0; i < runs + 1; i++) {
     before?.();
     const start = process.hrtime.bigint();
-    const r = spawnSync(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    const r = spawnSync(argv[0], argv.slice(1), {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+    if (r.status !== 0)
+      throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
     if (i > 0) samples.push(ms); // the first run warms the page cache
   }
   return summarize(samples);
@@ -81,12 +97,15 @@ export function run({ root }) {
     const runs = Number(process.env.BENCH_RUNS ?? 3);
     const md5sumBig = time(['md5sum', 'big.bin'], { cwd: dir, runs });
     const oursBig = time([node, bin, 'data', 'hash', 'big.bin'], { cwd: dir, runs, before: cold });
-    const md5sumTree = time(['sh', '-c', 'find tree -type f -print0 | xargs -0 md5sum > /dev/null'], { cwd: dir, runs });
+    const md5sumTree = time(
+      ['sh', '-c', 'find tree -type f -print0 | xargs -0 md5sum > /dev/null'],
+      { cwd: dir, runs },
+    );
     const oursTree = time([node, bin, 'data', 'hash', 'tree'], { cwd: dir, runs, before: cold });
     execFileSync(node, [bin, 'data', 'add', 'tree'], { cwd: dir, stdio: 'ignore' });
     const bare = time([node, '-e', ''], { cwd: dir, runs: 9 });
     const status = time([node, bin, 'data', 'status'], { cwd: dir, runs: 9 });
-    const mib = (bytes, ms) => `${((bytes / 2 ** 20) / (ms / 1000)).toFixed(0)} MiB/s`;
+    const mib = (bytes, ms) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
     console.log(
       `\ndata: 1 GiB file (md5sum ${mib(GiB, md5sumBig.median)}, gitops-ml ${mib(GiB, oursBig.median)}); ` +
         `${FILES} files, ${(treeBytes / 2 ** 20).toFixed(0)} MiB; medians, each process started cold (no state cache)`,

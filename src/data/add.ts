@@ -1,7 +1,13 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
-import { formatNewDvcFile, formatUpdatedDvcFile, readDvcFile, writeDvcFile, type DvcFile } from './dvcfile.ts';
+import {
+  formatNewDvcFile,
+  formatUpdatedDvcFile,
+  readDvcFile,
+  writeDvcFile,
+  type DvcFile,
+} from './dvcfile.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import { ignoreInGit } from './gitignore.ts';
 import type { HashInfo } from './hash-info.ts';
@@ -28,17 +34,32 @@ export function checkAddable(repo: DataRepo, rel: string, tracked: readonly Trac
     st = lstatSync(posix.join(repo.root, rel));
   } catch (error) {
     if (errnoCode(error) === 'ENOENT')
-      throw new InputError(`${rel}: no such file or directory`, { hint: 'check the path; it is relative to the current directory' });
+      throw new InputError(`${rel}: no such file or directory`, {
+        hint: 'check the path; it is relative to the current directory',
+      });
     throw fsError(error, rel);
   }
   if (st.isSymbolicLink())
-    throw new InputError(`${rel}: is a symbolic link`, { hint: 'add the file or directory it points to instead' });
+    throw new InputError(`${rel}: is a symbolic link`, {
+      hint: 'add the file or directory it points to instead',
+    });
   const inside = tracked.find((t) => rel.startsWith(`${t.path}/`));
-  if (inside) throw new InputError(`${rel}: is inside ${inside.path}, which ${inside.source} already tracks`, { hint: `add ${inside.path} again instead` });
+  if (inside)
+    throw new InputError(
+      `${rel}: is inside ${inside.path}, which ${inside.source} already tracks`,
+      { hint: `add ${inside.path} again instead` },
+    );
   const under = tracked.find((t) => t.path.startsWith(`${rel}/`));
-  if (under) throw new InputError(`${rel}: contains ${under.path}, which ${under.source} already tracks`, { hint: `stop tracking ${under.path} first (delete ${under.source})` });
+  if (under)
+    throw new InputError(`${rel}: contains ${under.path}, which ${under.source} already tracks`, {
+      hint: `stop tracking ${under.path} first (delete ${under.source})`,
+    });
   const byLock = tracked.find((t) => t.path === rel && t.source !== `${rel}.dvc`);
-  if (byLock) throw new InputError(`${rel}: is an output of stage "${byLock.stage ?? '?'}" in ${byLock.source}`, { hint: 'pipeline outputs are versioned by the pipeline; do not add them by hand' });
+  if (byLock)
+    throw new InputError(
+      `${rel}: is an output of stage "${byLock.stage ?? '?'}" in ${byLock.source}`,
+      { hint: 'pipeline outputs are versioned by the pipeline; do not add them by hand' },
+    );
 }
 
 /** A path checked and hashed for `data add`; nothing has been written yet. */
@@ -56,15 +77,30 @@ export interface PreparedAdd {
  * First half of `dvc add`: read the existing `.dvc` file, hash the data. Every failure due to bad
  * input (missing or unreadable files, a symlink loop, a bad `.dvc` file) happens here.
  */
-export async function prepareAdd(repo: DataRepo, rel: string, options: HashOptions = {}): Promise<PreparedAdd> {
+export async function prepareAdd(
+  repo: DataRepo,
+  rel: string,
+  options: HashOptions = {},
+): Promise<PreparedAdd> {
   const dvcFile = `${rel}.dvc`;
-  const previous = existsSync(posix.join(repo.root, dvcFile)) ? await readDvcFile(repo.root, dvcFile) : undefined;
-  const index = previous?.outs.findIndex((o) => posix.normalize(posix.join(posix.dirname(dvcFile), o.path)) === rel) ?? -1;
+  const previous = existsSync(posix.join(repo.root, dvcFile))
+    ? await readDvcFile(repo.root, dvcFile)
+    : undefined;
+  const index =
+    previous?.outs.findIndex(
+      (o) => posix.normalize(posix.join(posix.dirname(dvcFile), o.path)) === rel,
+    ) ?? -1;
   if (previous && index < 0)
-    throw new InputError(`${dvcFile} exists and tracks other paths, not ${rel}`, { hint: `rename or remove ${dvcFile}` });
+    throw new InputError(`${dvcFile} exists and tracks other paths, not ${rel}`, {
+      hint: `rename or remove ${dvcFile}`,
+    });
   const old = index >= 0 ? previous!.outs[index] : undefined;
   if (old?.hashName === 'md5-dos2unix' && old.md5 !== undefined) {
-    const legacy = await hashPath(repo.root, rel, { ...options, state: repo.state, name: 'md5-dos2unix' });
+    const legacy = await hashPath(repo.root, rel, {
+      ...options,
+      state: repo.state,
+      name: 'md5-dos2unix',
+    });
     if (legacy.md5 === old.md5) {
       const info: HashInfo = { md5: old.md5, size: legacy.size };
       if (legacy.nfiles !== undefined) info.nfiles = legacy.nfiles;
@@ -78,12 +114,20 @@ export async function prepareAdd(repo: DataRepo, rel: string, options: HashOptio
 export async function commitAdd(repo: DataRepo, p: PreparedAdd): Promise<AddResult> {
   const { rel, dvcFile, previous, index } = p;
   if (p.unchangedLegacy || !p.hashed) {
-    return { path: rel, dvcFile, info: p.unchangedLegacy!, changed: false, gitignore: await ignoreInGit(repo.root, rel) };
+    return {
+      path: rel,
+      dvcFile,
+      info: p.unchangedLegacy!,
+      changed: false,
+      gitignore: await ignoreInGit(repo.root, rel),
+    };
   }
   await ensureDvcDir(repo.root);
   const info = await saveHashed(repo, p.hashed);
   const text =
-    previous && index >= 0 ? formatUpdatedDvcFile(previous, index, info) : formatNewDvcFile(posix.basename(rel), info);
+    previous && index >= 0
+      ? formatUpdatedDvcFile(previous, index, info)
+      : formatNewDvcFile(posix.basename(rel), info);
   const changed = previous === undefined || text !== previous.text;
   if (changed) await writeDvcFile(repo.root, dvcFile, text);
   return { path: rel, dvcFile, info, changed, gitignore: await ignoreInGit(repo.root, rel) };
@@ -94,6 +138,10 @@ export async function commitAdd(repo: DataRepo, p: PreparedAdd): Promise<AddResu
  * existing one, keeping its other keys and order) and list the path in `.gitignore`. Data a
  * DVC 2 `.dvc` file recorded (legacy hash) and that did not change is left as it is.
  */
-export async function addPath(repo: DataRepo, rel: string, options: HashOptions = {}): Promise<AddResult> {
+export async function addPath(
+  repo: DataRepo,
+  rel: string,
+  options: HashOptions = {},
+): Promise<AddResult> {
   return commitAdd(repo, await prepareAdd(repo, rel, options));
 }

@@ -37,7 +37,9 @@ describe('the cache', () => {
       'files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir',
       'files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8',
     ]);
-    expect(readFileSync(join(cache, 'files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir'), 'utf8')).toBe(
+    expect(
+      readFileSync(join(cache, 'files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir'), 'utf8'),
+    ).toBe(
       '[{"md5": "37b51d194a7513e45b56f6524f2d51f2", "relpath": "bar"}, {"md5": "acbd18db4cc2f85cedef654fccc4a4d8", "relpath": "foo"}]',
     );
     for (const o of objectsUnder(cache)) expect(statSync(join(cache, o)).mode & 0o777).toBe(0o444);
@@ -76,7 +78,10 @@ describe('the cache', () => {
   });
 
   it('checks a directory out: writes what differs, removes what the version lacks, keeps the rest', async () => {
-    const root = repoWith({ 'd/a': 'a', 'd/b': 'b', 'd/sub/c': 'c' }, 'cache:\n  type: [reflink, copy]\n');
+    const root = repoWith(
+      { 'd/a': 'a', 'd/b': 'b', 'd/sub/c': 'c' },
+      'cache:\n  type: [reflink, copy]\n',
+    );
     const repo = openDataRepo(root);
     const info = await savePath(repo, 'd');
     writeFiles(root, { 'd/extra': 'extra' });
@@ -102,9 +107,16 @@ describe('hard-linked checkouts', () => {
     expect(statSync(b).mode & 0o777).toBe(0o444);
     chmodSync(b, 0o644);
     writeFileSync(b, 'B!');
-    const result = await checkoutPath(repo, 'd', { md5: info.md5, hashName: 'md5' }, { force: true });
+    const result = await checkoutPath(
+      repo,
+      'd',
+      { md5: info.md5, hashName: 'md5' },
+      { force: true },
+    );
     expect(result.missing).toEqual([{ oid: '92eb5ffee6ae2fec3ad71c777531578f', name: 'md5' }]);
     expect(result.written).toEqual([]);
-    expect(existsSync(join(root, '.dvc/cache/files/md5/92/eb5ffee6ae2fec3ad71c777531578f'))).toBe(false);
+    expect(existsSync(join(root, '.dvc/cache/files/md5/92/eb5ffee6ae2fec3ad71c777531578f'))).toBe(
+      false,
+    );
   });
 });

@@ -112,7 +112,9 @@ export class ObjectCache {
     let newest = 0;
     let names: string[] = [];
     try {
-      names = readdirSync(base).filter((n) => /^[0-9a-f]{2}$/.test(n)).sort();
+      names = readdirSync(base)
+        .filter((n) => /^[0-9a-f]{2}$/.test(n))
+        .sort();
     } catch {
       // no cache yet
     }
@@ -121,7 +123,10 @@ export class ObjectCache {
       newest = Math.max(newest, mtime);
       parts.push(n, mtime);
     }
-    return { fp: createHash('md5').update(parts.join('\0')).digest('hex'), racy: Date.now() - newest < RACY_MS };
+    return {
+      fp: createHash('md5').update(parts.join('\0')).digest('hex'),
+      racy: Date.now() - newest < RACY_MS,
+    };
   }
 
   /** Whether `ref` (a file, or a manifest and all its files) was found complete in this very cache state. */
@@ -164,7 +169,10 @@ export class ObjectCache {
       }
       if (isDirOid(ref.oid)) {
         const bytes = await readFile(path);
-        result.set(key, createHash('md5').update(bytes).digest('hex') === expectedDigest(ref) ? 'ok' : 'corrupt');
+        result.set(
+          key,
+          createHash('md5').update(bytes).digest('hex') === expectedDigest(ref) ? 'ok' : 'corrupt',
+        );
       } else if (this.state.get(st, ref.name) === ref.oid) {
         result.set(key, 'ok');
       } else {
@@ -215,7 +223,8 @@ export class ObjectCache {
       const type = await this.linker.link(abs, temp, { exec, ownInode });
       let oid = md5;
       const st = await stat(temp);
-      const unchanged = st.ino === stamp.ino && st.mtimeMs === stamp.mtimeMs && st.size === stamp.size;
+      const unchanged =
+        st.ino === stamp.ino && st.mtimeMs === stamp.mtimeMs && st.size === stamp.size;
       if (type !== 'hardlink' || !unchanged) oid = await hashFile(temp);
       const real: ObjectRef = { oid, name: 'md5' };
       if (oid !== md5) {

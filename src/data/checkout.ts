@@ -61,10 +61,14 @@ async function place(repo: DataRepo, ref: ObjectRef, abs: string, exec: boolean)
 }
 
 function refuse(rel: string, paths: string[]): never {
-  const shown = paths.slice(0, 10).join(', ') + (paths.length > 10 ? `, and ${paths.length - 10} more` : '');
-  throw new InputError(`${rel}: checkout would overwrite or delete data that is not in the cache: ${shown}`, {
-    hint: 'save it first (`gitops-ml data add`), or pass --force to discard it',
-  });
+  const shown =
+    paths.slice(0, 10).join(', ') + (paths.length > 10 ? `, and ${paths.length - 10} more` : '');
+  throw new InputError(
+    `${rel}: checkout would overwrite or delete data that is not in the cache: ${shown}`,
+    {
+      hint: 'save it first (`gitops-ml data add`), or pass --force to discard it',
+    },
+  );
 }
 
 /**
@@ -91,7 +95,8 @@ export async function checkoutPath(
     if (current?.isFile()) {
       const info = await hashOneFile(abs, current, { state: repo.state, name: target.hashName });
       if (info.md5 === target.md5) {
-        if (exec !== (info.isExec === true) && (current.mode & 0o222) !== 0) await chmod(abs, workspaceMode(exec));
+        if (exec !== (info.isExec === true) && (current.mode & 0o222) !== 0)
+          await chmod(abs, workspaceMode(exec));
         return result;
       }
       if (!options.force && !repo.cache.presence([{ oid: info.md5, name: target.hashName }]).size)
@@ -134,11 +139,18 @@ export async function checkoutPath(
   const toWrite = entries.filter((e) => have.get(e.relpath) !== e.md5);
   const toRemove = existing.filter((f) => !wanted.has(f.relpath)).map((f) => f.relpath);
   if (!options.force) {
-    const lost = [...toWrite.filter((e) => have.has(e.relpath)).map((e) => e.relpath), ...toRemove].filter((p) => {
+    const lost = [
+      ...toWrite.filter((e) => have.has(e.relpath)).map((e) => e.relpath),
+      ...toRemove,
+    ].filter((p) => {
       const md5 = have.get(p)!;
       return !repo.cache.presence([{ oid: md5, name: target.hashName }]).size;
     });
-    if (lost.length > 0) refuse(rel, lost.map((p) => `${rel}/${p}`));
+    if (lost.length > 0)
+      refuse(
+        rel,
+        lost.map((p) => `${rel}/${p}`),
+      );
   }
   await mapLimit(toWrite, CHECKOUT_JOBS, async (e) => {
     await place(repo, { oid: e.md5, name: target.hashName }, posix.join(abs, e.relpath), false);

@@ -24,7 +24,8 @@ describe('data settings', () => {
     writeFiles(root, {
       '.dvc/config': `[core]\n    remote = old\n['remote "old"']\n    url = ../store\n['remote "shared"']\n    url = s3://dvc-bucket/x\n[cache]\n    dir = ../cache-elsewhere\n    type = copy\n`,
       '.dvc/config.local': `['remote "old"']\n    region = eu-west-1\n`,
-      'gitops-ml.yaml': 'remotes:\n  shared: {url: s3://ours/prefix, endpoint: "http://127.0.0.1:9000", jobs: 4}\n  local: {url: backups}\ndefaults: {remote: shared}\n',
+      'gitops-ml.yaml':
+        'remotes:\n  shared: {url: s3://ours/prefix, endpoint: "http://127.0.0.1:9000", jobs: 4}\n  local: {url: backups}\ndefaults: {remote: shared}\n',
     });
     const config = loadDataConfig(root);
     expect(config.defaultRemote).toBe('shared');
@@ -37,7 +38,12 @@ describe('data settings', () => {
       jobs: 4,
       from: 'gitops-ml.yaml',
     });
-    expect(selectRemote(config, 'old')).toEqual({ name: 'old', url: `${root}/store`, region: 'eu-west-1', from: '.dvc/config' });
+    expect(selectRemote(config, 'old')).toEqual({
+      name: 'old',
+      url: `${root}/store`,
+      region: 'eu-west-1',
+      from: '.dvc/config',
+    });
     expect(selectRemote(config, 'local').url).toBe(`${root}/backups`);
     expect(() => selectRemote(config, 'nope')).toThrow('unknown remote "nope"');
   });
@@ -47,6 +53,8 @@ describe('data settings', () => {
     const config = loadDataConfig(root);
     expect(config.cacheDir).toBe(`${root}/.dvc/cache`);
     expect(config.linkTypes).toEqual(['reflink', 'hardlink', 'copy']);
-    expect(() => selectRemote(config, undefined)).toThrow('no remote given and no default remote configured');
+    expect(() => selectRemote(config, undefined)).toThrow(
+      'no remote given and no default remote configured',
+    );
   });
 });

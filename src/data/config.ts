@@ -85,7 +85,9 @@ function readRepoConfig(root: string): RepoConfig | undefined {
   if (parsed.diagnostics.length > 0) throw new SpecError(parsed.diagnostics);
   const checked = checkAgainst(RepoConfig, parsed.source, parsed.source.value ?? {});
   if (checked.diagnostics.length > 0 || checked.data === undefined)
-    throw new SpecError(checked.diagnostics, { hint: 'fix gitops-ml.yaml (`gitops-ml validate` shows every problem)' });
+    throw new SpecError(checked.diagnostics, {
+      hint: 'fix gitops-ml.yaml (`gitops-ml validate` shows every problem)',
+    });
   return checked.data;
 }
 
@@ -102,7 +104,8 @@ export function loadDataConfig(root: string): DataConfig {
   const dvc = mergeDvcConfigs(parseDvcConfig(dvcText ?? ''), parseDvcConfig(localText ?? ''));
 
   const remotes = fromDvc(dvc, root);
-  for (const [name, r] of Object.entries(yaml?.remotes ?? {})) remotes.set(name, fromYaml(name, r, root));
+  for (const [name, r] of Object.entries(yaml?.remotes ?? {}))
+    remotes.set(name, fromYaml(name, r, root));
 
   const cacheDir = yaml?.cache?.dir
     ? resolve(root, yaml.cache.dir)
@@ -149,7 +152,10 @@ export function selectRemote(config: DataConfig, name: string | undefined): Remo
   const remote = config.remotes.get(chosen);
   if (!remote) {
     throw new InputError(`unknown remote "${chosen}"`, {
-      hint: known.length > 0 ? `configured remotes: ${known.join(', ')}` : 'no remotes are configured in gitops-ml.yaml or .dvc/config',
+      hint:
+        known.length > 0
+          ? `configured remotes: ${known.join(', ')}`
+          : 'no remotes are configured in gitops-ml.yaml or .dvc/config',
     });
   }
   return remote;

@@ -5,7 +5,9 @@ export const LEGACY_CHUNK = 1 << 20;
 const SNIFF = 512;
 
 function isTextByte(b: number): boolean {
-  return (b >= 32 && b <= 126) || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x08;
+  return (
+    (b >= 32 && b <= 126) || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x0c || b === 0x08
+  );
 }
 
 /**

@@ -35,7 +35,12 @@ function parseValue(raw: string): string[] {
   }
   const hash = text.search(/\s#/);
   const bare = (hash === -1 ? text : text.slice(0, hash)).trim();
-  return bare.includes(',') ? bare.split(',').map((p) => unquote(p)).filter((p) => p !== '') : [bare];
+  return bare.includes(',')
+    ? bare
+        .split(',')
+        .map((p) => unquote(p))
+        .filter((p) => p !== '')
+    : [bare];
 }
 
 /** Parse the text of a `.dvc/config` file. Unknown sections and keys are ignored. */
@@ -58,10 +63,18 @@ export function parseDvcConfig(text: string): DvcConfig {
     const remote = /^remote\s+"(.+)"$/.exec(section);
     if (section === 'core' && key === 'remote') config.defaultRemote = value;
     else if (section === 'cache' && key === 'dir') config.cacheDir = value;
-    else if (section === 'cache' && key === 'type') config.cacheType = values.flatMap((v) => v.split(',').map((t) => t.trim()));
+    else if (section === 'cache' && key === 'type')
+      config.cacheType = values.flatMap((v) => v.split(',').map((t) => t.trim()));
     else if (remote) {
       const r = (config.remotes[remote[1]!] ??= {});
-      if (key === 'url' || key === 'endpointurl' || key === 'region' || key === 'profile' || key === 'jobs') r[key] = value;
+      if (
+        key === 'url' ||
+        key === 'endpointurl' ||
+        key === 'region' ||
+        key === 'profile' ||
+        key === 'jobs'
+      )
+        r[key] = value;
     }
   }
   return config;

@@ -7,7 +7,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { fsError } from './fs-errors.ts';
 import type { HashInfo, HashName } from './hash-info.ts';
 import { emitYaml, type YamlValue } from './yaml-emit.ts';
-import { nodeValue, parseDvcYaml, rootNode } from './yaml-read.ts';
+import { nodeValue, parseDvcYaml, rootNode, scalarText } from './yaml-read.ts';
 
 const Checksum = z.union([z.string(), z.number().transform(String), z.null()]);
 const Annotations = {
@@ -38,7 +38,10 @@ const OutSchema = z.strictObject({
 const DvcFileSchema = z.strictObject({
   md5: Checksum.optional(),
   wdir: z.string().nullable().optional(),
-  deps: z.array(z.looseObject({ path: z.string().min(1) })).nullable().optional(),
+  deps: z
+    .array(z.looseObject({ path: z.string().min(1) }))
+    .nullable()
+    .optional(),
   outs: z.array(OutSchema).min(1, { error: 'a .dvc file tracks at least one output in "outs"' }),
   locked: z.boolean().optional(),
   frozen: z.boolean().optional(),
@@ -78,7 +81,7 @@ export interface DvcFile {
 }
 
 function asMap(value: YamlValue | undefined): Map<string, YamlValue> {
-  return value instanceof Map ? (value as Map<string, YamlValue>) : new Map();
+  return value instanceof Map ? (value as Map<string, YamlValue>) : new Map<string, YamlValue>();
 }
 
 function outFrom(map: Map<string, YamlValue>): DvcOut {
@@ -87,8 +90,8 @@ function outFrom(map: Map<string, YamlValue>): DvcOut {
   const nfiles = map.get('nfiles');
   const remote = map.get('remote');
   return {
-    path: String(map.get('path')),
-    md5: md5 === null || md5 === undefined || md5 === '' ? undefined : String(md5).toLowerCase(),
+    path: scalarText(map.get('path')) ?? '',
+    md5: md5 === '' ? undefined : scalarText(md5)?.toLowerCase(),
     size: typeof size === 'number' ? size : undefined,
     nfiles: typeof nfiles === 'number' ? nfiles : undefined,
     isexec: map.get('isexec') === true,
@@ -110,7 +113,9 @@ export function parseDvcFile(text: string, file: string): DvcFile {
   }
   const checked = checkAgainst(DvcFileSchema, source, source.value);
   if (checked.diagnostics.length > 0) {
-    throw new SpecError(checked.diagnostics, { hint: `${file} does not match DVC's .dvc file format` });
+    throw new SpecError(checked.diagnostics, {
+      hint: `${file} does not match DVC's .dvc file format`,
+    });
   }
   const raw = asMap(nodeValue(rootNode(source)));
   const outs = (raw.get('outs') as YamlValue[]).map((o) => outFrom(asMap(o)));
@@ -129,14 +134,32 @@ export async function readDvcFile(root: string, file: string): Promise<DvcFile> 
   return parseDvcFile(text, file);
 }
 
-const OUT_TAIL_KEYS = ['desc', 'type', 'labels', 'meta', 'cache', 'metric', 'plot', 'persist', 'remote', 'push'];
+const OUT_TAIL_KEYS = [
+  'desc',
+  'type',
+  'labels',
+  'meta',
+  'cache',
+  'metric',
+  'plot',
+  'persist',
+  'remote',
+  'push',
+];
 
 /**
  * An output's mapping in DVC's key order (`Output.dumpd`): the hash, size, nfiles, isexec, then
  * `hash: md5`, path, then annotations and flags carried over from `previous`.
  */
-export function outYaml(path: string, info: HashInfo, previous?: Map<string, YamlValue>): Map<string, YamlValue> {
-  const m = new Map<string, YamlValue>([['md5', info.md5], ['size', info.size]]);
+export function outYaml(
+  path: string,
+  info: HashInfo,
+  previous?: Map<string, YamlValue>,
+): Map<string, YamlValue> {
+  const m = new Map<string, YamlValue>([
+    ['md5', info.md5],
+    ['size', info.size],
+  ]);
   if (info.nfiles !== undefined) m.set('nfiles', info.nfiles);
   if (info.isExec === true) m.set('isexec', true);
   m.set('hash', 'md5');
@@ -156,7 +179,8 @@ export function applyDiff(next: YamlValue, previous: YamlValue): YamlValue {
   if (next instanceof Map && previous instanceof Map) {
     const out = new Map<string, YamlValue>();
     for (const [k, v] of previous as Map<string, YamlValue>) {
-      if ((next as Map<string, YamlValue>).has(k)) out.set(k, applyDiff((next as Map<string, YamlValue>).get(k)!, v));
+      if ((next as Map<string, YamlValue>).has(k))
+        out.set(k, applyDiff((next as Map<string, YamlValue>).get(k)!, v));
     }
     for (const [k, v] of next as Map<string, YamlValue>) if (!out.has(k)) out.set(k, v);
     return out;
@@ -179,7 +203,7 @@ export function formatNewDvcFile(path: string, info: HashInfo): string {
 export function formatUpdatedDvcFile(previous: DvcFile, index: number, info: HashInfo): string {
   const outs = (previous.raw.get('outs') as YamlValue[]).map((o, i) => {
     const old = asMap(o);
-    return i === index ? outYaml(String(old.get('path')), info, old) : old;
+    return i === index ? outYaml(scalarText(old.get('path')) ?? '', info, old) : old;
   });
   const next = new Map(previous.raw);
   next.set('outs', outs);

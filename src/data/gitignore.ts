@@ -17,7 +17,9 @@ export function gitignoreEntry(name: string): string {
 export async function ignoreInGit(root: string, rel: string): Promise<string | undefined> {
   const inGit = await git(root, ['rev-parse', '--is-inside-work-tree'], { allowFailure: [128] });
   if (!inGit) return undefined;
-  const ignored = await git(root, ['check-ignore', '-q', '--no-index', '--', rel], { allowFailure: [1] });
+  const ignored = await git(root, ['check-ignore', '-q', '--no-index', '--', rel], {
+    allowFailure: [1],
+  });
   if (ignored) return undefined;
   const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
   const file = dir === '' ? '.gitignore' : `${dir}/.gitignore`;

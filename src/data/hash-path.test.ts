@@ -15,7 +15,10 @@ function repo(files: Record<string, string>): string {
 describe('hashPath reproduces the values DVC 3 publishes', () => {
   it('hashes a file as the md5 of its raw bytes (CRLF kept)', async () => {
     const root = repo({ foo: 'foo', crlf: 'a\r\nb\r\n' });
-    expect(await hashPath(root, 'foo')).toEqual({ md5: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3 });
+    expect(await hashPath(root, 'foo')).toEqual({
+      md5: 'acbd18db4cc2f85cedef654fccc4a4d8',
+      size: 3,
+    });
     // md5("a\r\nb\r\n"), not md5("a\nb\n"): DVC 3 no longer folds line endings.
     expect((await hashPath(root, 'crlf')).md5).toBe('59b0d7772f0561efb95518f3cb8abc60');
   });

@@ -62,7 +62,11 @@ function rethrowWithPath(error: unknown, root: string): never {
 }
 
 /** Hash files, reading only those the state cache does not know. */
-export async function hashFiles(files: readonly WalkedFile[], root: string, options: HashOptions): Promise<string[]> {
+export async function hashFiles(
+  files: readonly WalkedFile[],
+  root: string,
+  options: HashOptions,
+): Promise<string[]> {
   const name = options.name ?? 'md5';
   const md5s = new Array<string>(files.length);
   const todo: number[] = [];
@@ -100,7 +104,11 @@ export async function hashFiles(files: readonly WalkedFile[], root: string, opti
  * relpath in Python's order, serialised as Python's json.dumps; oid = md5(manifest) + `.dir`.
  * `rel` is repository-relative.
  */
-export async function hashTree(root: string, rel: string, options: HashOptions = {}): Promise<TreeHash> {
+export async function hashTree(
+  root: string,
+  rel: string,
+  options: HashOptions = {},
+): Promise<TreeHash> {
   return treeOf(root, walkDir(root, rel, rulesFor(root, rel)), options);
 }
 
@@ -111,7 +119,14 @@ async function treeOf(root: string, walked: WalkResult, options: HashOptions): P
   sortEntries(tree);
   const manifest = manifestBytes(tree.map((t) => ({ md5: t.md5, relpath: t.relpath })));
   const size = files.reduce((s, f) => s + f.size, 0);
-  return { md5: manifestOid(manifest), size, nfiles: tree.length, manifest, files: tree, skippedDirLinks };
+  return {
+    md5: manifestOid(manifest),
+    size,
+    nfiles: tree.length,
+    manifest,
+    files: tree,
+    skippedDirLinks,
+  };
 }
 
 /**
@@ -141,7 +156,11 @@ function fingerprint(files: readonly WalkedFile[], name: HashName): string {
  * mtime, size) changed since the last time: an unchanged directory of 20,000 files costs one walk
  * and one md5 of its stamps. Otherwise the same as hashTree.
  */
-export async function digestTree(root: string, rel: string, options: HashOptions = {}): Promise<HashInfo> {
+export async function digestTree(
+  root: string,
+  rel: string,
+  options: HashOptions = {},
+): Promise<HashInfo> {
   const walked = walkDir(root, rel, rulesFor(root, rel));
   const name = options.name ?? 'md5';
   const state = options.state;
@@ -186,7 +205,11 @@ export async function hashOneFile(
  * outside the repository, missing, unreadable, ignored by .dvcignore, or a symlink loop is an
  * InputError.
  */
-export async function hashPath(root: string, path: string, options: HashOptions = {}): Promise<HashInfo> {
+export async function hashPath(
+  root: string,
+  path: string,
+  options: HashOptions = {},
+): Promise<HashInfo> {
   const rel = repoRelative(root, path, root);
   const abs = posix.join(root, rel);
   const st = statPath(abs, rel);

@@ -125,7 +125,7 @@ function hashInWorkers(
   let running = 0;
   return new Promise<string[]>((resolve, reject) => {
     let failed = false;
-    const finish = (error?: unknown) => {
+    const finish = (error?: Error) => {
       for (const w of workers) void w.terminate();
       if (error !== undefined) reject(error);
       else resolve(results);

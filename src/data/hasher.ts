@@ -48,7 +48,11 @@ export async function hashFile(
 }
 
 /** The same, synchronously, reusing `buffer` (for many small files). */
-export function hashFileSync(abs: string, name: HashName = 'md5', buffer = Buffer.allocUnsafe(CHUNK)): string {
+export function hashFileSync(
+  abs: string,
+  name: HashName = 'md5',
+  buffer = Buffer.allocUnsafe(CHUNK),
+): string {
   const hash = hasherFor(name);
   const fd = openSync(abs, 'r');
   try {
@@ -66,6 +70,7 @@ export function hashFileSync(abs: string, name: HashName = 'md5', buffer = Buffe
 /** md5 of bytes in memory, raw or legacy. */
 export function hashBytes(bytes: Uint8Array, name: HashName = 'md5'): string {
   const hash = hasherFor(name);
-  for (let i = 0; i < bytes.length; i += LEGACY_CHUNK) hash.update(bytes.subarray(i, i + LEGACY_CHUNK));
+  for (let i = 0; i < bytes.length; i += LEGACY_CHUNK)
+    hash.update(bytes.subarray(i, i + LEGACY_CHUNK));
   return hash.digest('hex');
 }

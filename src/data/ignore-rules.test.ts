@@ -15,7 +15,12 @@ describe('.dvcignore patterns', () => {
       const patterns = c.patterns.flatMap((p) => compilePattern(p, p) ?? []);
       const rules = new IgnoreRules([{ dir: '', patterns }]);
       for (const [path, isDir, expected] of c.queries) {
-        expect([c.patterns, path, isDir, rules.isIgnored(path, isDir)]).toEqual([c.patterns, path, isDir, expected]);
+        expect([c.patterns, path, isDir, rules.isIgnored(path, isDir)]).toEqual([
+          c.patterns,
+          path,
+          isDir,
+          expected,
+        ]);
         checked++;
       }
     }

@@ -87,7 +87,8 @@ export function compilePattern(line: string, origin: string): IgnorePattern | un
   if (negate) text = text.slice(1);
   const segs = text.split('/');
   const dirOnly = segs.at(-1) === '';
-  for (let i = segs.length - 1; i > 0; i--) if (segs[i] === '**' && segs[i - 1] === '**') segs.splice(i, 1);
+  for (let i = segs.length - 1; i > 0; i--)
+    if (segs[i] === '**' && segs[i - 1] === '**') segs.splice(i, 1);
   let source: string | undefined;
   if (segs.length === 2 && segs[0] === '**' && segs[1] === '') source = '^.+/.*$';
   if (segs[0] === '') segs.shift();
@@ -141,9 +142,12 @@ export function parseIgnoreFile(text: string, dir: string, name: string): Ignore
     try {
       p = compilePattern(line, `${name}:${index + 1}: ${line}`);
     } catch (error) {
-      throw new InputError(`${name}:${index + 1}: invalid pattern "${line}": ${(error as Error).message}`, {
-        hint: 'fix or remove the pattern (DVC rejects it too)',
-      });
+      throw new InputError(
+        `${name}:${index + 1}: invalid pattern "${line}": ${(error as Error).message}`,
+        {
+          hint: 'fix or remove the pattern (DVC rejects it too)',
+        },
+      );
     }
     if (p) patterns.push(p);
   });
@@ -168,7 +172,10 @@ export class IgnoreRules {
 
   constructor(files: readonly IgnoreFile[]) {
     this.files = files;
-    this.onlyDefaults = files.length === 1 && files[0]!.dir === '' && files[0]!.patterns.every((p) => p.origin.startsWith('default: '));
+    this.onlyDefaults =
+      files.length === 1 &&
+      files[0]!.dir === '' &&
+      files[0]!.patterns.every((p) => p.origin.startsWith('default: '));
   }
 
   static root(extra: IgnoreFile | undefined): IgnoreRules {

@@ -5,7 +5,16 @@ import { errnoCode } from './fs-errors.ts';
 
 /** errno codes meaning "this kind of link is not possible here", so the next kind is tried. */
 const unsupported: Record<LinkType, ReadonlySet<string>> = {
-  reflink: new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'ENOTTY', 'EBADF', 'ERR_FS_CP_EINVAL']),
+  reflink: new Set([
+    'ENOTSUP',
+    'EOPNOTSUPP',
+    'EXDEV',
+    'EINVAL',
+    'ENOSYS',
+    'ENOTTY',
+    'EBADF',
+    'ERR_FS_CP_EINVAL',
+  ]),
   hardlink: new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP']),
   symlink: new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP']),
   copy: new Set(),
@@ -31,11 +40,16 @@ export class Linker {
   }
 
   /** Create `dst` (which must not exist) from `src`; returns the link type used. */
-  async link(src: string, dst: string, options: { exec?: boolean; ownInode?: boolean } = {}): Promise<LinkType> {
+  async link(
+    src: string,
+    dst: string,
+    options: { exec?: boolean; ownInode?: boolean } = {},
+  ): Promise<LinkType> {
     const exec = options.exec === true;
     for (const type of this.types) {
       if (this.failed.has(type)) continue;
-      if ((exec || options.ownInode === true) && (type === 'hardlink' || type === 'symlink')) continue;
+      if ((exec || options.ownInode === true) && (type === 'hardlink' || type === 'symlink'))
+        continue;
       try {
         await make(type, src, dst);
       } catch (error) {

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../errors.ts';
 import { tempDir } from '../../test/support/temp.ts';
-import { formatLock, lockEntry, parseLock, readLockFile, writeLockFile, type Lock } from './lockfile.ts';
+import {
+  formatLock,
+  lockEntry,
+  parseLock,
+  readLockFile,
+  writeLockFile,
+  type Lock,
+} from './lockfile.ts';
 import { PyFloat } from './yaml-emit.ts';
 
 // Written by ruamel.yaml with DVC's dumper settings from the same data (see gen-ruamel-cases.py).
@@ -54,13 +61,28 @@ describe('dvc.lock', () => {
       stages: {
         prepare: {
           cmd: 'node examples/penguins/prepare.mjs --seed 7 --split 0.2 --input data/penguins.csv --output data/prepared',
-          outs: [lockEntry('data/prepared', { md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 })],
+          outs: [
+            lockEntry('data/prepared', {
+              md5: '5ea40360f5b4ec688df672a4db9c17d1.dir',
+              size: 6,
+              nfiles: 2,
+            }),
+          ],
           params: {
-            'conf/extra.yaml': { nested: new Map([['b', [1, 2]], ['a', null]]), lr: new PyFloat(1) },
+            'conf/extra.yaml': {
+              nested: new Map([
+                ['b', [1, 2]],
+                ['a', null],
+              ]),
+              lr: new PyFloat(1),
+            },
             'params.yaml': { split: 0.2, seed: 7 },
           },
           deps: [
-            lockEntry('examples/penguins/prepare.mjs', { md5: '37b51d194a7513e45b56f6524f2d51f2', size: 1234 }),
+            lockEntry('examples/penguins/prepare.mjs', {
+              md5: '37b51d194a7513e45b56f6524f2d51f2',
+              size: 1234,
+            }),
             lockEntry('data/penguins.csv', { md5: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3 }),
           ],
         },
@@ -81,7 +103,8 @@ describe('dvc.lock', () => {
   });
 
   it('reports a bad lock file at file:line:col', () => {
-    const bad = "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - md5: abc\n      size: -1\n";
+    const bad =
+      "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - md5: abc\n      size: -1\n";
     let error: unknown;
     try {
       parseLock(bad);
@@ -89,7 +112,9 @@ describe('dvc.lock', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SpecError);
-    const lines = (error as SpecError).diagnostics.map((d) => `${d.file}:${d.span?.line}:${d.span?.col}: ${d.message}`);
+    const lines = (error as SpecError).diagnostics.map(
+      (d) => `${d.file}:${d.span?.line}:${d.span?.col}: ${d.message}`,
+    );
     expect(lines).toEqual([
       'dvc.lock:6:7: missing required key "path"',
       'dvc.lock:7:13: must be at least 0',

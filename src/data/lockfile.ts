@@ -8,7 +8,7 @@ import { errnoCode, fsError } from './fs-errors.ts';
 import type { HashInfo } from './hash-info.ts';
 import { comparePythonStr } from './python-json.ts';
 import { emitYaml, type YamlValue } from './yaml-emit.ts';
-import { nodeValue, parseDvcYaml, rootNode } from './yaml-read.ts';
+import { nodeValue, parseDvcYaml, rootNode, scalarText } from './yaml-read.ts';
 
 export const LOCK_FILE = 'dvc.lock';
 const DEFAULT_PARAMS = 'params.yaml';
@@ -56,7 +56,7 @@ const LockEntrySchema = z.strictObject({
   files: z.array(z.unknown()).optional(),
 });
 const LockSchema = z.strictObject({
-  schema: z.literal('2.0', { error: 'dvc.lock must declare schema: \'2.0\'' }),
+  schema: z.literal('2.0', { error: "dvc.lock must declare schema: '2.0'" }),
   datasets: z.unknown().optional(),
   stages: z
     .record(
@@ -77,13 +77,16 @@ function entryFrom(map: ReadonlyMap<string, YamlValue>): LockEntry {
   const entry: LockEntry = { path: map.get('path') as string };
   if (map.get('hash') === 'md5') entry.hash = 'md5';
   const md5 = map.get('md5');
-  if (md5 !== undefined && md5 !== null) entry.md5 = String(md5).toLowerCase();
+  const text = scalarText(md5);
+  if (text !== undefined && text !== '') entry.md5 = text.toLowerCase();
   const size = map.get('size');
   if (typeof size === 'number') entry.size = size;
   const nfiles = map.get('nfiles');
   if (typeof nfiles === 'number') entry.nfiles = nfiles;
   if (map.get('isexec') === true) entry.isexec = true;
-  const extra = new Map([...map].filter(([k]) => !ENTRY_KEYS.has(k) || (k === 'hash' && map.get(k) !== 'md5')));
+  const extra = new Map(
+    [...map].filter(([k]) => !ENTRY_KEYS.has(k) || (k === 'hash' && map.get(k) !== 'md5')),
+  );
   if (extra.size > 0) entry.extra = extra;
   return entry;
 }
@@ -100,7 +103,9 @@ export function parseLock(text: string, file = LOCK_FILE): Lock {
   const source = parseDvcYaml(file, text);
   const checked = checkAgainst(LockSchema, source, source.value ?? {});
   if (checked.diagnostics.length > 0) {
-    throw new SpecError(checked.diagnostics, { hint: `${file} does not match DVC's lock file schema 2.0` });
+    throw new SpecError(checked.diagnostics, {
+      hint: `${file} does not match DVC's lock file schema 2.0`,
+    });
   }
   const root = asMap(nodeValue(rootNode(source)));
   const stages: Record<string, LockStage> = {};
@@ -162,11 +167,17 @@ export function formatLock(lock: Lock): string {
   for (const [name, stage] of Object.entries(lock.stages)) {
     const s = new Map<string, YamlValue>([['cmd', stage.cmd]]);
     if (stage.deps?.length) s.set('deps', [...stage.deps].sort(byPath).map(entryYaml));
-    if (stage.params && Object.keys(stage.params).length > 0) s.set('params', paramsYaml(stage.params));
+    if (stage.params && Object.keys(stage.params).length > 0)
+      s.set('params', paramsYaml(stage.params));
     if (stage.outs?.length) s.set('outs', [...stage.outs].sort(byPath).map(entryYaml));
     stages.set(name, s);
   }
-  return emitYaml(new Map<string, YamlValue>([['schema', '2.0'], ['stages', stages]]));
+  return emitYaml(
+    new Map<string, YamlValue>([
+      ['schema', '2.0'],
+      ['stages', stages],
+    ]),
+  );
 }
 
 /** A lock entry for a path hashed by gitops-ml (always DVC 3 `hash: md5`). */

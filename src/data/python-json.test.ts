@@ -15,6 +15,8 @@ describe('Python string semantics', () => {
   });
 
   it('escapes as json.dumps(ensure_ascii=True) does', () => {
-    expect(pythonJsonString('a"b\\c\n\t\x01\x7f é😀')).toBe('"a\\"b\\\\c\\n\\t\\u0001\\u007f \\u00e9\\ud83d\\ude00"');
+    expect(pythonJsonString('a"b\\c\n\t\x01\x7f é😀')).toBe(
+      '"a\\"b\\\\c\\n\\t\\u0001\\u007f \\u00e9\\ud83d\\ude00"',
+    );
   });
 });

@@ -19,7 +19,9 @@ export function repoRelative(root: string, path: string, cwd = root): string {
   }
   const top = rel.split('/')[0];
   if (top === '.git' || top === '.dvc') {
-    throw new InputError(`${path}: is inside ${top}/, which holds ${top === '.git' ? "git's" : "DVC's"} own files`);
+    throw new InputError(
+      `${path}: is inside ${top}/, which holds ${top === '.git' ? "git's" : "DVC's"} own files`,
+    );
   }
   return posix.normalize(rel);
 }

@@ -32,7 +32,11 @@ const TRANSIENT_NAMES = new Set([
 export function isTransient(error: unknown): boolean {
   const code = errnoCode(error);
   if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = error as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
   if (e?.$retryable) return true;
   if (e?.name !== undefined && TRANSIENT_NAMES.has(e.name)) return true;
   const status = e?.$metadata?.httpStatusCode;

@@ -5,7 +5,13 @@ import { InputError } from '../errors.ts';
 import { tempPathFor } from './atomic.ts';
 import { fsError } from './fs-errors.ts';
 import type { HashInfo } from './hash-info.ts';
-import { assertNotIgnored, hashOneFile, hashTree, type HashOptions, type TreeHash } from './hash-path.ts';
+import {
+  assertNotIgnored,
+  hashOneFile,
+  hashTree,
+  type HashOptions,
+  type TreeHash,
+} from './hash-path.ts';
 import { manifestBytes, manifestOid } from './manifest.ts';
 import { mapLimit } from './pool.ts';
 import type { DataRepo } from './repo.ts';
@@ -33,7 +39,13 @@ async function relink(repo: DataRepo, abs: string, oid: string, exec: boolean): 
   }
 }
 
-async function saveOne(repo: DataRepo, abs: string, stamp: FileStamp, md5: string, exec: boolean): Promise<string> {
+async function saveOne(
+  repo: DataRepo,
+  abs: string,
+  stamp: FileStamp,
+  md5: string,
+  exec: boolean,
+): Promise<string> {
   const oid = await repo.cache.saveFile(abs, stamp, md5, exec);
   await relink(repo, abs, oid, exec);
   return oid;
@@ -45,7 +57,11 @@ export type Hashed =
   | { kind: 'dir'; rel: string; tree: TreeHash };
 
 /** Hash a workspace file or directory for saving; bad input (missing, unreadable, ignored…) throws here. */
-export async function hashForSave(repo: DataRepo, rel: string, options: HashOptions = {}): Promise<Hashed> {
+export async function hashForSave(
+  repo: DataRepo,
+  rel: string,
+  options: HashOptions = {},
+): Promise<Hashed> {
   const abs = posix.join(repo.root, rel);
   let st;
   try {
@@ -55,7 +71,8 @@ export async function hashForSave(repo: DataRepo, rel: string, options: HashOpti
   }
   assertNotIgnored(repo.root, rel, st.isDirectory());
   const hashOptions: HashOptions = { ...options, state: repo.state };
-  if (st.isFile()) return { kind: 'file', rel, abs, stamp: st, info: await hashOneFile(abs, st, hashOptions) };
+  if (st.isFile())
+    return { kind: 'file', rel, abs, stamp: st, info: await hashOneFile(abs, st, hashOptions) };
   if (!st.isDirectory()) throw new InputError(`${rel}: not a regular file or directory`);
   return { kind: 'dir', rel, tree: await hashTree(repo.root, rel, hashOptions) };
 }
@@ -89,6 +106,10 @@ export async function saveHashed(repo: DataRepo, hashed: Hashed): Promise<HashIn
  * Put a workspace file or directory (repository-relative `rel`) into the cache and return its
  * HashInfo (hashForSave, then saveHashed).
  */
-export async function savePath(repo: DataRepo, rel: string, options: HashOptions = {}): Promise<HashInfo> {
+export async function savePath(
+  repo: DataRepo,
+  rel: string,
+  options: HashOptions = {},
+): Promise<HashInfo> {
   return saveHashed(repo, await hashForSave(repo, rel, options));
 }

@@ -57,15 +57,17 @@ function readHashes(path: string | undefined): Map<string, Entry> {
   const map = new Map<string, Entry>();
   if (file?.version !== 2 || !Array.isArray(file.keys)) return map;
   const { keys, mtimes = [], sizes = [], md5s = [] } = file;
-  for (let i = 0; i < keys.length; i++) map.set(keys[i]!, { mtimeMs: mtimes[i]!, size: sizes[i]!, md5: md5s[i]! });
+  for (let i = 0; i < keys.length; i++)
+    map.set(keys[i]!, { mtimeMs: mtimes[i]!, size: sizes[i]!, md5: md5s[i]! });
   return map;
 }
 
 function readMemos(path: string | undefined): Map<string, string> {
   const file = readJson(path) as Partial<MemoFile> | undefined;
-  return file?.version === 1 && typeof file.memos === 'object' && file.memos !== null
-    ? new Map(Object.entries(file.memos))
-    : new Map();
+  const memos = new Map<string, string>();
+  if (file?.version !== 1 || typeof file.memos !== 'object' || file.memos === null) return memos;
+  for (const [k, v] of Object.entries(file.memos)) if (typeof v === 'string') memos.set(k, v);
+  return memos;
 }
 
 /**
@@ -111,7 +113,9 @@ export class StateCache {
 
   get(stamp: FileStamp, name: HashName = 'md5'): string | undefined {
     const e = this.table().get(keyOf(stamp, name));
-    return e !== undefined && e.mtimeMs === stamp.mtimeMs && e.size === stamp.size ? e.md5 : undefined;
+    return e !== undefined && e.mtimeMs === stamp.mtimeMs && e.size === stamp.size
+      ? e.md5
+      : undefined;
   }
 
   set(stamp: FileStamp, md5: string, name: HashName = 'md5', now = Date.now()): void {
@@ -161,7 +165,10 @@ export class StateCache {
       for (const [k, v] of this.addedMemos) merged.set(k, v);
       let list = [...merged];
       if (list.length > MAX_MEMOS) list = list.slice(list.length - MAX_MEMOS / 2);
-      await writeFileAtomic(this.file('memos.json')!, JSON.stringify({ version: 1, memos: Object.fromEntries(list) }));
+      await writeFileAtomic(
+        this.file('memos.json')!,
+        JSON.stringify({ version: 1, memos: Object.fromEntries(list) }),
+      );
       this.addedMemos.clear();
     }
   }

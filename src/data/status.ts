@@ -22,7 +22,13 @@ export interface PathStatus {
   /** `null` when no remote was asked, or the output is not pushed. */
   remote: Presence | null;
   /** The headline states: `unchanged`, or any of the others. */
-  states: ('unchanged' | 'modified' | 'missing from workspace' | 'missing from cache' | 'missing from remote')[];
+  states: (
+    | 'unchanged'
+    | 'modified'
+    | 'missing from workspace'
+    | 'missing from cache'
+    | 'missing from remote'
+  )[];
 }
 
 function presence(found: number, total: number): Presence {
@@ -60,28 +66,42 @@ export async function statusOf(
 ): Promise<PathStatus[]> {
   const out: PathStatus[] = [];
   // Manifests only the remote has are fetched first (small, verified), so its files can be counted.
-  if (options.remote) await fetchManifests(repo, tracked, options.remote, options.jobs ? { jobs: options.jobs } : {});
+  if (options.remote)
+    await fetchManifests(repo, tracked, options.remote, options.jobs ? { jobs: options.jobs } : {});
   for (const t of tracked) {
     const workspace = await workspaceState(repo, t);
     let cache: Presence | null = null;
     let remote: Presence | null = null;
-    if (t.cache && t.md5 !== undefined && !options.remote && repo.cache.knownComplete({ oid: t.md5, name: t.hashName })) {
+    if (
+      t.cache &&
+      t.md5 !== undefined &&
+      !options.remote &&
+      repo.cache.knownComplete({ oid: t.md5, name: t.hashName })
+    ) {
       cache = 'present';
     } else if (t.cache && t.md5 !== undefined) {
       const { refs, manifestMissing } = await objectsOf(repo, t);
       const keys = refs.map(objectKey);
       const local = repo.cache.presence(refs);
-      cache = manifestMissing ? 'missing' : presence(keys.filter((k) => local.has(k)).length, keys.length);
+      cache = manifestMissing
+        ? 'missing'
+        : presence(keys.filter((k) => local.has(k)).length, keys.length);
       if (cache === 'present') repo.cache.rememberComplete({ oid: t.md5, name: t.hashName });
       if (options.remote && t.push) {
         const found = await options.remote.has(keys, options.jobs ?? 8);
         for (const r of refs) {
           // A partial object (a killed upload to a store that is not atomic) is not there.
           const size = found.get(objectKey(r));
-          if (size !== undefined && local.has(objectKey(r)) && size !== statSync(repo.cache.path(r)).size) found.delete(objectKey(r));
+          if (
+            size !== undefined &&
+            local.has(objectKey(r)) &&
+            size !== statSync(repo.cache.path(r)).size
+          )
+            found.delete(objectKey(r));
         }
         // Without the manifest only the manifest itself can be looked for on the remote.
-        remote = manifestMissing && found.size === 1 ? 'present' : presence(found.size, keys.length);
+        remote =
+          manifestMissing && found.size === 1 ? 'present' : presence(found.size, keys.length);
       }
     }
     const states: PathStatus['states'] = [];

@@ -5,7 +5,13 @@ import { objectsOf } from './objects.ts';
 import type { RemoteStore } from './remote/store.ts';
 import type { DataRepo } from './repo.ts';
 import type { Tracked } from './targets.ts';
-import { pullObjects, pushObjects, type PullResult, type PushResult, type TransferOptions } from './transfer.ts';
+import {
+  pullObjects,
+  pushObjects,
+  type PullResult,
+  type PushResult,
+  type TransferOptions,
+} from './transfer.ts';
 
 function cached(tracked: readonly Tracked[]): Tracked[] {
   return tracked.filter((t) => t.cache && t.md5 !== undefined);
@@ -35,7 +41,8 @@ export async function pushTracked(
   options: TransferOptions = {},
 ): Promise<PushResult> {
   const refs: ObjectRef[] = [];
-  for (const t of cached(tracked).filter((x) => x.push)) refs.push(...(await objectsOf(repo, t)).refs);
+  for (const t of cached(tracked).filter((x) => x.push))
+    refs.push(...(await objectsOf(repo, t)).refs);
   return pushObjects(repo.cache, remote, refs, options);
 }
 

@@ -50,9 +50,13 @@ function walkForDvcFiles(root: string, dir = ''): string[] {
 
 /** Every `.dvc` file of the repository (git's view when in git, so ignored trees are not walked). */
 export async function findDvcFiles(root: string): Promise<string[]> {
-  const listed = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.dvc'], {
-    allowFailure: [128],
-  });
+  const listed = await git(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.dvc'],
+    {
+      allowFailure: [128],
+    },
+  );
   const files = listed
     ? listed.stdout.split('\0').filter((f) => f !== '' && !f.startsWith('.dvc/'))
     : walkForDvcFiles(root);
@@ -66,7 +70,8 @@ export async function findDvcFiles(root: string): Promise<string[]> {
 export function uncachedOutputs(root: string): Set<string> {
   const files: string[] = ['dvc.yaml'];
   try {
-    for (const f of readdirSync(posix.join(root, 'pipelines'))) if (/\.ya?ml$/.test(f)) files.push(`pipelines/${f}`);
+    for (const f of readdirSync(posix.join(root, 'pipelines')))
+      if (/\.ya?ml$/.test(f)) files.push(`pipelines/${f}`);
   } catch {
     // no pipelines directory
   }
@@ -88,7 +93,8 @@ export function uncachedOutputs(root: string): Set<string> {
         for (const item of list as unknown[]) {
           if (typeof item !== 'object' || item === null) continue;
           for (const [path, opts] of Object.entries(item as Record<string, unknown>)) {
-            if ((opts as { cache?: unknown } | null)?.cache === false) uncached.add(posix.normalize(path));
+            if ((opts as { cache?: unknown } | null)?.cache === false)
+              uncached.add(posix.normalize(path));
           }
         }
       }
@@ -148,12 +154,19 @@ export async function listTracked(root: string): Promise<Tracked[]> {
  * tracked paths; all of them when `paths` is empty. A path that names nothing tracked, or a file
  * inside a tracked directory, is bad input.
  */
-export function selectTracked(all: readonly Tracked[], root: string, cwd: string, paths: readonly string[]): Tracked[] {
+export function selectTracked(
+  all: readonly Tracked[],
+  root: string,
+  cwd: string,
+  paths: readonly string[],
+): Tracked[] {
   if (paths.length === 0) return [...all];
   const chosen = new Map<string, Tracked>();
   for (const p of paths) {
     const rel = repoRelative(root, p, cwd);
-    const matches = all.filter((t) => t.source === rel || t.path === rel || t.path.startsWith(`${rel}/`));
+    const matches = all.filter(
+      (t) => t.source === rel || t.path === rel || t.path.startsWith(`${rel}/`),
+    );
     if (matches.length === 0) {
       const inside = all.find((t) => rel.startsWith(`${t.path}/`));
       throw new InputError(

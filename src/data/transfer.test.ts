@@ -15,7 +15,11 @@ const DIR: ObjectRef = { oid: '5ea40360f5b4ec688df672a4db9c17d1.dir', name: 'md5
 
 async function cachedRepo() {
   const root = tempDir();
-  writeFiles(root, { 'd/foo': 'foo', 'd/bar': 'bar', 'gitops-ml.yaml': 'cache:\n  type: [copy]\n' });
+  writeFiles(root, {
+    'd/foo': 'foo',
+    'd/bar': 'bar',
+    'gitops-ml.yaml': 'cache:\n  type: [copy]\n',
+  });
   const repo = openDataRepo(root);
   await savePath(repo, 'd');
   return repo;
@@ -55,7 +59,9 @@ describe('push and pull with a directory remote', () => {
     const dir = tempDir();
     const remote = flaky(new LocalRemote('r', dir), 2);
     const first = await pushObjects(repo.cache, remote, [DIR, FOO, BAR], fast);
-    expect(first.uploaded.map(objectKey).sort()).toEqual([objectKey(BAR), objectKey(DIR), objectKey(FOO)].sort());
+    expect(first.uploaded.map(objectKey).sort()).toEqual(
+      [objectKey(BAR), objectKey(DIR), objectKey(FOO)].sort(),
+    );
     expect(first.uploaded.at(-1)).toEqual(DIR);
     expect(remote.calls).toBe(5); // 3 uploads, 2 of them retried once
     const again = await pushObjects(repo.cache, remote, [DIR, FOO, BAR], fast);
@@ -81,8 +87,15 @@ describe('push and pull with a directory remote', () => {
     chmodSync(tampered, 0o644);
     writeFileSync(tampered, 'evil');
     const fresh = openDataRepo(tempDir());
-    const result = await pullObjects(fresh.cache, flaky(new LocalRemote('r', dir), 1), [FOO, BAR, DIR], fast);
-    expect(result.downloaded.map(objectKey).sort()).toEqual([objectKey(DIR), objectKey(FOO)].sort());
+    const result = await pullObjects(
+      fresh.cache,
+      flaky(new LocalRemote('r', dir), 1),
+      [FOO, BAR, DIR],
+      fast,
+    );
+    expect(result.downloaded.map(objectKey).sort()).toEqual(
+      [objectKey(DIR), objectKey(FOO)].sort(),
+    );
     expect(result.corrupt).toEqual([BAR]);
     expect(existsSync(fresh.cache.path(BAR))).toBe(false);
     // Nothing but objects in the cache: no temporary files left behind.

@@ -85,18 +85,29 @@ export async function pushObjects(
     return size !== undefined && size !== localSize(cache, r);
   });
   const statuses = await cache.verifyMany(todo);
-  const result: PushResult = { uploaded: [], present: all.length - todo.length, missing: [], failed: [] };
+  const result: PushResult = {
+    uploaded: [],
+    present: all.length - todo.length,
+    missing: [],
+    failed: [],
+  };
   const ready = todo.filter((r) => {
     if (statuses.get(objectKey(r)) === 'ok') return true;
     result.missing.push(r);
     return false;
   });
   const sizes = new Map(ready.map((r) => [objectKey(r), statSync(cache.path(r)).size]));
-  options.onStart?.([...sizes.values()].reduce((a, b) => a + b, 0), ready.length);
+  options.onStart?.(
+    [...sizes.values()].reduce((a, b) => a + b, 0),
+    ready.length,
+  );
   const upload = async (ref: ObjectRef): Promise<void> => {
     const key = objectKey(ref);
     try {
-      await withRetry(() => remote.put(key, cache.path(ref), sizes.get(key)!, options.onBytes), options.retry);
+      await withRetry(
+        () => remote.put(key, cache.path(ref), sizes.get(key)!, options.onBytes),
+        options.retry,
+      );
       result.uploaded.push(ref);
     } catch (error) {
       result.failed.push({ ref, error });
@@ -109,7 +120,8 @@ export async function pushObjects(
     upload,
   );
   const manifests = ready.filter((r) => isDirOid(r.oid));
-  if (result.failed.length === 0 && result.missing.length === 0) await mapLimit(manifests, jobs, upload);
+  if (result.failed.length === 0 && result.missing.length === 0)
+    await mapLimit(manifests, jobs, upload);
   return result;
 }
 
@@ -128,7 +140,13 @@ export async function pullObjects(
   const all = unique(refs);
   const local = await cache.verifyMany(all);
   const todo = all.filter((r) => local.get(objectKey(r)) !== 'ok');
-  const result: PullResult = { downloaded: [], present: all.length - todo.length, missing: [], corrupt: [], failed: [] };
+  const result: PullResult = {
+    downloaded: [],
+    present: all.length - todo.length,
+    missing: [],
+    corrupt: [],
+    failed: [],
+  };
   const onRemote = await withRetry(() => remote.has(todo.map(objectKey), jobs), options.retry);
   const available = todo.filter((r) => {
     if (onRemote.has(objectKey(r))) return true;

@@ -23,7 +23,10 @@ export interface WalkResult {
 }
 
 /** Read a `.dvcignore` in repository-relative directory `dir`, if there is one. */
-export function readIgnoreFile(root: string, dir: string): ReturnType<typeof parseIgnoreFile> | undefined {
+export function readIgnoreFile(
+  root: string,
+  dir: string,
+): ReturnType<typeof parseIgnoreFile> | undefined {
   const rel = dir === '' ? IGNORE_FILE : `${dir}/${IGNORE_FILE}`;
   let text: string;
   try {
@@ -96,16 +99,27 @@ export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResu
       }
       if (rules.decide(repoRel, false)) continue;
       if (name === IGNORE_FILE) {
-        throw new InputError(`${repoRel}: a .dvcignore file may not be inside a tracked directory`, {
-          hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
-        });
+        throw new InputError(
+          `${repoRel}: a .dvcignore file may not be inside a tracked directory`,
+          {
+            hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
+          },
+        );
       }
       if (!st.isFile()) {
         throw new InputError(`${repoRel}: not a regular file (a socket, FIFO or device)`, {
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
       }
-      files.push({ relpath: childRel, abs, dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, mode: st.mode });
+      files.push({
+        relpath: childRel,
+        abs,
+        dev: st.dev,
+        ino: st.ino,
+        mtimeMs: st.mtimeMs,
+        size: st.size,
+        mode: st.mode,
+      });
     }
   };
   visit('', dir === '' ? root : `${root}/${dir}`);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../test/support/temp.ts';
 import { emitYaml, PyFloat, pythonFloatRepr, type YamlValue } from './yaml-emit.ts';
 
-type Encoded = string | number | boolean | null | { $float: string } | { $map: [string, Encoded][] } | Encoded[];
+type Encoded =
+  string | number | boolean | null | { $float: string } | { $map: [string, Encoded][] } | Encoded[];
 
 function decode(v: Encoded): YamlValue {
   if (Array.isArray(v)) return v.map(decode);
@@ -32,9 +33,9 @@ describe('emitYaml writes what DVC (ruamel.yaml round-trip dumper) writes', () =
         outs: [{ md5: 'acbd18db4cc2f85cedef654fccc4a4d8', size: 3, hash: 'md5', path: 'foo' }],
       }),
     ).toBe('outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: foo\n');
-    expect(emitYaml({ schema: '2.0', a: 'true', b: '012', c: '', d: null, e: 'yes', f: '# x' })).toBe(
-      "schema: '2.0'\na: 'true'\nb: '012'\nc: ''\nd:\ne: yes\nf: '# x'\n",
-    );
+    expect(
+      emitYaml({ schema: '2.0', a: 'true', b: '012', c: '', d: null, e: 'yes', f: '# x' }),
+    ).toBe("schema: '2.0'\na: 'true'\nb: '012'\nc: ''\nd:\ne: yes\nf: '# x'\n");
   });
 
   it('folds a long command at the first space past column 80, as ruamel does', () => {
@@ -63,6 +64,8 @@ describe('emitYaml writes what DVC (ruamel.yaml round-trip dumper) writes', () =
       '2.5e-07',
       '1234567.0',
     ]);
-    expect(emitYaml({ lr: new PyFloat(1), epochs: 10, drop: 0.25 })).toBe('lr: 1.0\nepochs: 10\ndrop: 0.25\n');
+    expect(emitYaml({ lr: new PyFloat(1), epochs: 10, drop: 0.25 })).toBe(
+      'lr: 1.0\nepochs: 10\ndrop: 0.25\n',
+    );
   });
 });

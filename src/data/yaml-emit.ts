@@ -206,7 +206,11 @@ function escapeDouble(ch: string): string {
 function needsDoubleEscape(ch: string): boolean {
   if ('"\\\u0085\u2028\u2029\uFEFF'.includes(ch)) return true;
   const cp = ch.codePointAt(0)!;
-  return !((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd));
+  return !(
+    (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd)
+  );
 }
 
 interface Scalar {
@@ -236,7 +240,8 @@ function entriesOf(
 
 function isCollection(
   value: YamlValue,
-): value is readonly YamlValue[] | ReadonlyMap<string, YamlValue> | { readonly [key: string]: YamlValue } {
+): value is
+  readonly YamlValue[] | ReadonlyMap<string, YamlValue> | { readonly [key: string]: YamlValue } {
   return typeof value === 'object' && value !== null && !(value instanceof PyFloat);
 }
 
@@ -448,7 +453,9 @@ class Writer {
 }
 
 /** A document whose root is a mapping, as DVC writes it. */
-export function emitYaml(root: ReadonlyMap<string, YamlValue> | { readonly [key: string]: YamlValue }): string {
+export function emitYaml(
+  root: ReadonlyMap<string, YamlValue> | { readonly [key: string]: YamlValue },
+): string {
   const w = new Writer();
   const entries = entriesOf(root);
   if (entries.length === 0) return '{}\n';

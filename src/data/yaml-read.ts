@@ -26,7 +26,7 @@ export function nodeValue(node: unknown): YamlValue {
       return Number.isInteger(v) && floatSource.test(source) ? new PyFloat(v) : v;
     }
     if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
-    return String(v);
+    return typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
   }
   return null;
 }
@@ -43,4 +43,11 @@ export function parseDvcYaml(file: string, text: string): YamlSource {
 /** The root node of a parsed document. */
 export function rootNode(source: YamlSource): YamlNode | null {
   return source.doc.contents;
+}
+
+/** A scalar read from YAML as text (numbers written where a string was expected included). */
+export function scalarText(value: YamlValue | undefined): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }

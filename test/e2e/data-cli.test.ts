@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../src/cli/main.ts';
@@ -19,7 +28,9 @@ function json(stdout: string): unknown {
 describe('gitops-ml data, as a user runs it', () => {
   it('adds, reports status, pushes, pulls and checks out through a directory remote', async () => {
     const backup = tempDir();
-    const repo = gitRepo({ 'gitops-ml.yaml': `remotes:\n  backup: {url: ${backup}}\ndefaults: {remote: backup}\n` });
+    const repo = gitRepo({
+      'gitops-ml.yaml': `remotes:\n  backup: {url: ${backup}}\ndefaults: {remote: backup}\n`,
+    });
     writeFiles(repo, {
       'data/raw.csv': 'id,species\n1,Adelie\n',
       'data/images/a.png': 'png-a',
@@ -29,13 +40,35 @@ describe('gitops-ml data, as a user runs it', () => {
     expect(added.code).toBe(0);
     expect(json(added.stdout)).toEqual({
       added: [
-        { path: 'data/raw.csv', dvcfile: 'data/raw.csv.dvc', md5: 'daf910479ce474c8c5c191c1fd2cb283', size: 20, changed: true, gitignore: 'data/.gitignore' },
-        { path: 'data/images', dvcfile: 'data/images.dvc', md5: expect.stringMatching(/\.dir$/), size: 10, nfiles: 2, changed: true, gitignore: 'data/.gitignore' },
+        {
+          path: 'data/raw.csv',
+          dvcfile: 'data/raw.csv.dvc',
+          md5: 'daf910479ce474c8c5c191c1fd2cb283',
+          size: 20,
+          changed: true,
+          gitignore: 'data/.gitignore',
+        },
+        {
+          path: 'data/images',
+          dvcfile: 'data/images.dvc',
+          md5: expect.stringMatching(/\.dir$/) as unknown,
+          size: 10,
+          nfiles: 2,
+          changed: true,
+          gitignore: 'data/.gitignore',
+        },
       ],
     });
     expect(readFileSync(join(repo, 'data/.gitignore'), 'utf8')).toBe('/raw.csv\n/images\n');
-    expect(readFileSync(join(repo, '.dvc/.gitignore'), 'utf8')).toBe('/config.local\n/tmp\n/cache\n');
-    expect(gitIn(repo, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort()).toEqual([
+    expect(readFileSync(join(repo, '.dvc/.gitignore'), 'utf8')).toBe(
+      '/config.local\n/tmp\n/cache\n',
+    );
+    expect(
+      gitIn(repo, 'status', '--porcelain', '--untracked-files=all')
+        .split('\n')
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([
       '?? .dvc/.gitignore',
       '?? .dvc/config',
       '?? data/.gitignore',
@@ -48,8 +81,20 @@ describe('gitops-ml data, as a user runs it', () => {
       clean: false,
       remotes: ['backup'],
       paths: [
-        { path: 'data/images', workspace: 'unchanged', cache: 'present', remote: 'missing', states: ['missing from remote'] },
-        { path: 'data/raw.csv', workspace: 'unchanged', cache: 'present', remote: 'missing', states: ['missing from remote'] },
+        {
+          path: 'data/images',
+          workspace: 'unchanged',
+          cache: 'present',
+          remote: 'missing',
+          states: ['missing from remote'],
+        },
+        {
+          path: 'data/raw.csv',
+          workspace: 'unchanged',
+          cache: 'present',
+          remote: 'missing',
+          states: ['missing from remote'],
+        },
       ],
     });
     const pushed = await run(repo, 'data', 'push', '--json');
@@ -57,7 +102,9 @@ describe('gitops-ml data, as a user runs it', () => {
     expect(json(pushed.stdout)).toEqual({
       remotes: [{ remote: 'backup', uploaded: 4, present: 0, missing: [], failed: [] }],
     });
-    expect((await run(repo, 'data', 'push')).stderr).toBe('0 objects pushed to backup, 4 already there\n');
+    expect((await run(repo, 'data', 'push')).stderr).toBe(
+      '0 objects pushed to backup, 4 already there\n',
+    );
 
     // A fresh clone has pointers but no data: status says so, pull brings it back.
     gitIn(repo, 'add', '-A');
@@ -67,15 +114,29 @@ describe('gitops-ml data, as a user runs it', () => {
     const missing = await run(clone, 'data', 'status', '--json');
     expect(json(missing.stdout)).toMatchObject({
       paths: [
-        { path: 'data/images', workspace: 'missing', cache: 'missing', states: ['missing from workspace', 'missing from cache'] },
-        { path: 'data/raw.csv', workspace: 'missing', cache: 'missing', states: ['missing from workspace', 'missing from cache'] },
+        {
+          path: 'data/images',
+          workspace: 'missing',
+          cache: 'missing',
+          states: ['missing from workspace', 'missing from cache'],
+        },
+        {
+          path: 'data/raw.csv',
+          workspace: 'missing',
+          cache: 'missing',
+          states: ['missing from workspace', 'missing from cache'],
+        },
       ],
     });
     const pulled = await run(clone, 'data', 'pull');
     expect(pulled.code).toBe(0);
-    expect(pulled.stderr).toBe('4 objects fetched from backup, 0 already cached\n3 files checked out\n');
+    expect(pulled.stderr).toBe(
+      '4 objects fetched from backup, 0 already cached\n3 files checked out\n',
+    );
     expect(readFileSync(join(clone, 'data/images/b.png'), 'utf8')).toBe('png-b');
-    expect((await run(clone, 'data', 'status')).stderr).toBe('✓ 2 tracked path(s) up to date in workspace and cache\n');
+    expect((await run(clone, 'data', 'status')).stderr).toBe(
+      '✓ 2 tracked path(s) up to date in workspace and cache\n',
+    );
 
     // Modified data is reported; checkout refuses to drop it without --force, then restores.
     writeFileSync(join(clone, 'data/new.csv'), 'x');
@@ -85,13 +146,15 @@ describe('gitops-ml data, as a user runs it', () => {
     expect(modified.stderr).toBe('  modified:              data/raw.csv (data/raw.csv.dvc)\n');
     const refused = await run(clone, 'data', 'checkout', 'data/raw.csv');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('error: data/raw.csv: checkout would overwrite or delete data that is not in the cache: data/raw.csv');
+    expect(refused.stderr).toContain(
+      'error: data/raw.csv: checkout would overwrite or delete data that is not in the cache: data/raw.csv',
+    );
     expect((await run(clone, 'data', 'checkout', '--force', 'data/raw.csv')).code).toBe(0);
     expect(readFileSync(join(clone, 'data/raw.csv'), 'utf8')).toBe('id,species\n1,Adelie\n');
   });
 
   it('hashes as DVC does and prints md5 or md5.dir', async () => {
-    const repo = gitRepo({ 'foo': 'foo', 'dir/foo': 'foo', 'dir/bar': 'bar' });
+    const repo = gitRepo({ foo: 'foo', 'dir/foo': 'foo', 'dir/bar': 'bar' });
     const r = await run(repo, 'data', 'hash', 'foo', 'dir', '--json');
     expect(json(r.stdout)).toEqual({
       hashes: [
@@ -99,7 +162,9 @@ describe('gitops-ml data, as a user runs it', () => {
         { path: 'dir', md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 },
       ],
     });
-    expect((await run(join(repo, 'dir'), 'data', 'hash', 'foo')).stderr).toBe('acbd18db4cc2f85cedef654fccc4a4d8  dir/foo\n');
+    expect((await run(join(repo, 'dir'), 'data', 'hash', 'foo')).stderr).toBe(
+      'acbd18db4cc2f85cedef654fccc4a4d8  dir/foo\n',
+    );
   });
 
   it('works on a repository DVC set up: remotes and default from .dvc/config, legacy DVC 2 pointers', async () => {
@@ -107,11 +172,14 @@ describe('gitops-ml data, as a user runs it', () => {
     const repo = gitRepo({
       '.dvc/config': `[core]\n    remote = storage\n['remote "storage"']\n    url = ${store}\n`,
       // DVC 2 pointer (no `hash: md5`): the md5 is md5-dos2unix, "a\r\nb\r\n" hashes as "a\nb\n".
-      'text.csv.dvc': 'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 6\n  path: text.csv\n',
+      'text.csv.dvc':
+        'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 6\n  path: text.csv\n',
       'text.csv': 'a\r\nb\r\n',
     });
     const status = await run(repo, 'data', 'status', '--json');
-    expect(json(status.stdout)).toMatchObject({ paths: [{ path: 'text.csv', workspace: 'unchanged', cache: 'missing' }] });
+    expect(json(status.stdout)).toMatchObject({
+      paths: [{ path: 'text.csv', workspace: 'unchanged', cache: 'missing' }],
+    });
     const add = await run(repo, 'data', 'add', 'text.csv', '--json');
     expect(json(add.stdout)).toMatchObject({ added: [{ path: 'text.csv', changed: false }] });
     expect(readFileSync(join(repo, 'text.csv.dvc'), 'utf8')).toBe(
@@ -157,7 +225,9 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
   });
 
   it('a .dvc file with a bad schema, reported at file:line:col', async () => {
-    const repo = gitRepo({ 'x.dvc': 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  sizee: 3\n  path: x\n' });
+    const repo = gitRepo({
+      'x.dvc': 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  sizee: 3\n  path: x\n',
+    });
     const r = await run(repo, 'data', 'status');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('x.dvc:3:3: error: unknown key "sizee" (did you mean "size"?)');
@@ -175,12 +245,16 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     } else {
       chmodSync(join(repo, 'd/secret'), 0o000);
     }
-    const r = spawnSync(process.execPath, [join(projectRoot, 'bin/gitops-ml.js'), 'data', 'add', 'd'], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: '/tmp' },
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(projectRoot, 'bin/gitops-ml.js'), 'data', 'add', 'd'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: '/tmp' },
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('error: d/secret: permission denied (cannot read it)');
     expect(existsSync(join(repo, '.dvc'))).toBe(false);

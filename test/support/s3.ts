@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 
 /** s3rver's default credentials; s3rver checks signatures made with them. */
-export const S3_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+export const S3_ENV = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+};
 
 export interface S3Server {
   endpoint: string;

@@ -13,7 +13,10 @@ declare module 's3rver' {
   }
 
   interface S3Event {
-    Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }[];
+    Records: {
+      eventName: string;
+      s3: { bucket: { name: string }; object: { key: string; size?: number } };
+    }[];
   }
 
   class S3rver extends EventEmitter {

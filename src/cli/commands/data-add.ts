@@ -1,5 +1,11 @@
 import { ExitCode, UsageError } from '../../errors.ts';
-import { checkAddable, commitAdd, prepareAdd, type AddResult, type PreparedAdd } from '../../data/add.ts';
+import {
+  checkAddable,
+  commitAdd,
+  prepareAdd,
+  type AddResult,
+  type PreparedAdd,
+} from '../../data/add.ts';
 import { repoRelative } from '../../data/repo-path.ts';
 import { listTracked } from '../../data/targets.ts';
 import type { Command } from '../command.ts';
@@ -52,11 +58,21 @@ export const dataAdd: Command = {
     } else {
       const { io, style: s } = ctx;
       for (const r of results) {
-        const what = r.info.nfiles === undefined ? formatBytes(r.info.size) : `${plural(r.info.nfiles, 'file')}, ${formatBytes(r.info.size)}`;
-        io.stderr.write(`${r.changed ? s.green('added') : s.dim('unchanged')} ${r.path} (${what}) → ${r.dvcFile}\n`);
+        const what =
+          r.info.nfiles === undefined
+            ? formatBytes(r.info.size)
+            : `${plural(r.info.nfiles, 'file')}, ${formatBytes(r.info.size)}`;
+        io.stderr.write(
+          `${r.changed ? s.green('added') : s.dim('unchanged')} ${r.path} (${what}) → ${r.dvcFile}\n`,
+        );
       }
-      const toStage = [...new Set(results.flatMap((r) => [r.dvcFile, ...(r.gitignore ? [r.gitignore] : [])]))];
-      if (results.some((r) => r.changed)) io.stderr.write(`\nTo track the changes with git, run:\n\n\tgit add ${toStage.join(' ')}\n`);
+      const toStage = [
+        ...new Set(results.flatMap((r) => [r.dvcFile, ...(r.gitignore ? [r.gitignore] : [])])),
+      ];
+      if (results.some((r) => r.changed))
+        io.stderr.write(
+          `\nTo track the changes with git, run:\n\n\tgit add ${toStage.join(' ')}\n`,
+        );
     }
     return {
       exitCode: ExitCode.ok,

@@ -12,14 +12,20 @@ export const dataCheckout: Command = {
   positionals: true,
   async run(args, ctx) {
     const checkouts = await withDataRepo(ctx, async (repo) =>
-      checkoutTracked(repo, await trackedFor(repo, ctx, args), { force: args.values.force === true }),
+      checkoutTracked(repo, await trackedFor(repo, ctx, args), {
+        force: args.values.force === true,
+      }),
     );
     if (ctx.json) printJson(ctx, { checkout: checkouts.map(checkoutJson) });
     else {
       for (const c of checkouts.filter((x) => x.written.length + x.removed.length > 0))
-        ctx.io.stderr.write(`${ctx.style.green('M')} ${c.path} (${plural(c.written.length, 'file')} written${c.removed.length ? `, ${c.removed.length} removed` : ''})\n`);
+        ctx.io.stderr.write(
+          `${ctx.style.green('M')} ${c.path} (${plural(c.written.length, 'file')} written${c.removed.length ? `, ${c.removed.length} removed` : ''})\n`,
+        );
       for (const c of checkouts.filter((x) => x.missing.length > 0))
-        ctx.io.stderr.write(`${ctx.style.red('missing from cache:')} ${c.path} (${plural(c.missing.length, 'object')})\n`);
+        ctx.io.stderr.write(
+          `${ctx.style.red('missing from cache:')} ${c.path} (${plural(c.missing.length, 'object')})\n`,
+        );
     }
     const missing = checkouts.filter((c) => c.missing.length > 0);
     if (missing.length > 0) {

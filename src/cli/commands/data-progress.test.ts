@@ -55,7 +55,9 @@ describe('progress', () => {
     clock.tick(1_000);
     phase.done();
     const frames = io.err().split('\r\u001b[K').filter(Boolean);
-    expect(frames.at(-1)).toBe('hashing big.bin [############------------]  50%  512.0 MiB / 1.0 GiB  512.0 MiB/s\n');
+    expect(frames.at(-1)).toBe(
+      'hashing big.bin [############------------]  50%  512.0 MiB / 1.0 GiB  512.0 MiB/s\n',
+    );
     expect(frames.length).toBeGreaterThanOrEqual(10);
   });
 

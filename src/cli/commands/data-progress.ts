@@ -55,11 +55,16 @@ export function progressPhase(io: Io, label: string, clock: Clock = realClock): 
   const line = (): string => {
     const seconds = Math.max((now() - began) / 1000, 0.001);
     const rate = `${formatBytes(Math.round(doneBytes / seconds))}/s`;
-    const fraction = totalBytes > 0 ? doneBytes / totalBytes : totalItems ? doneItems / totalItems : 1;
+    const fraction =
+      totalBytes > 0 ? doneBytes / totalBytes : totalItems ? doneItems / totalItems : 1;
     const pct = Math.min(100, Math.floor(fraction * 100));
     const items = totalItems === undefined ? '' : `  ${doneItems}/${totalItems}`;
-    const amount = totalBytes > 0 ? `${formatBytes(doneBytes)} / ${formatBytes(totalBytes)}` : formatBytes(doneBytes);
-    if (!tty) return `${label}: ${pct}% (${amount}, ${rate}${items === '' ? '' : `, ${items.trimStart()}`})`;
+    const amount =
+      totalBytes > 0
+        ? `${formatBytes(doneBytes)} / ${formatBytes(totalBytes)}`
+        : formatBytes(doneBytes);
+    if (!tty)
+      return `${label}: ${pct}% (${amount}, ${rate}${items === '' ? '' : `, ${items.trimStart()}`})`;
     const width = 24;
     const filled = Math.round((pct / 100) * width);
     return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${amount}  ${rate}${items}`;

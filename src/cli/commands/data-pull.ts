@@ -3,10 +3,27 @@ import { checkoutTracked, fetchTracked, type TrackedCheckout } from '../../data/
 import type { PullResult } from '../../data/transfer.ts';
 import type { Command } from '../command.ts';
 import { errorText, refJson } from './data-push.ts';
-import { failed as failed_, byRemote, jobsFrom, jobsOption, openStore, plural, printJson, remoteOption, trackedFor, transferOptions, withDataRepo } from './data-shared.ts';
+import {
+  failed as failed_,
+  byRemote,
+  jobsFrom,
+  jobsOption,
+  openStore,
+  plural,
+  printJson,
+  remoteOption,
+  trackedFor,
+  transferOptions,
+  withDataRepo,
+} from './data-shared.ts';
 
 export function checkoutJson(c: TrackedCheckout): unknown {
-  return { path: c.path, written: c.written.length, removed: c.removed.length, missing: c.missing.map(refJson) };
+  return {
+    path: c.path,
+    written: c.written.length,
+    removed: c.removed.length,
+    missing: c.missing.map(refJson),
+  };
 }
 
 export const dataPull: Command = {
@@ -22,9 +39,16 @@ export const dataPull: Command = {
       const fetched: { remote: string; result: PullResult }[] = [];
       for (const [name, group] of byRemote(repo, tracked, args)) {
         const store = await openStore(repo, ctx, name);
-        const progress = transferOptions(ctx, `pulling from ${name}`, jobs ?? repo.config.remotes.get(name)?.jobs);
+        const progress = transferOptions(
+          ctx,
+          `pulling from ${name}`,
+          jobs ?? repo.config.remotes.get(name)?.jobs,
+        );
         try {
-          fetched.push({ remote: name, result: await fetchTracked(repo, group, store, progress.options) });
+          fetched.push({
+            remote: name,
+            result: await fetchTracked(repo, group, store, progress.options),
+          });
         } finally {
           progress.done();
           store.close();
@@ -49,11 +73,15 @@ export const dataPull: Command = {
       });
     } else {
       for (const { remote, result } of fetched)
-        ctx.io.stderr.write(`${plural(result.downloaded.length, 'object')} fetched from ${remote}, ${result.present} already cached\n`);
+        ctx.io.stderr.write(
+          `${plural(result.downloaded.length, 'object')} fetched from ${remote}, ${result.present} already cached\n`,
+        );
       const written = checkouts.reduce((n, c) => n + c.written.length, 0);
       ctx.io.stderr.write(`${plural(written, 'file')} checked out\n`);
       for (const r of fetched.flatMap((f) => f.result.corrupt))
-        ctx.io.stderr.write(`${ctx.style.red('corrupt on remote:')} ${r.oid} (its content does not hash to its name; not used)\n`);
+        ctx.io.stderr.write(
+          `${ctx.style.red('corrupt on remote:')} ${r.oid} (its content does not hash to its name; not used)\n`,
+        );
     }
     if (failed.length > 0) {
       return failed_(

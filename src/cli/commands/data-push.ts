@@ -3,7 +3,19 @@ import type { ObjectRef } from '../../data/cache.ts';
 import { pushTracked } from '../../data/sync.ts';
 import type { PushResult } from '../../data/transfer.ts';
 import type { Command } from '../command.ts';
-import { failed as failed_, byRemote, jobsFrom, jobsOption, openStore, plural, printJson, remoteOption, trackedFor, transferOptions, withDataRepo } from './data-shared.ts';
+import {
+  failed as failed_,
+  byRemote,
+  jobsFrom,
+  jobsOption,
+  openStore,
+  plural,
+  printJson,
+  remoteOption,
+  trackedFor,
+  transferOptions,
+  withDataRepo,
+} from './data-shared.ts';
 
 export function refJson(r: ObjectRef): string {
   return r.oid;
@@ -25,11 +37,22 @@ export const dataPush: Command = {
     const results = await withDataRepo(ctx, async (repo) => {
       const tracked = await trackedFor(repo, ctx, args);
       const out: { remote: string; result: PushResult }[] = [];
-      for (const [name, group] of byRemote(repo, tracked.filter((t) => t.push), args)) {
+      for (const [name, group] of byRemote(
+        repo,
+        tracked.filter((t) => t.push),
+        args,
+      )) {
         const store = await openStore(repo, ctx, name);
-        const progress = transferOptions(ctx, `pushing to ${name}`, jobs ?? repo.config.remotes.get(name)?.jobs);
+        const progress = transferOptions(
+          ctx,
+          `pushing to ${name}`,
+          jobs ?? repo.config.remotes.get(name)?.jobs,
+        );
         try {
-          out.push({ remote: name, result: await pushTracked(repo, group, store, progress.options) });
+          out.push({
+            remote: name,
+            result: await pushTracked(repo, group, store, progress.options),
+          });
         } finally {
           progress.done();
           store.close();
@@ -52,7 +75,9 @@ export const dataPush: Command = {
       });
     } else {
       for (const { remote, result } of results)
-        ctx.io.stderr.write(`${plural(result.uploaded.length, 'object')} pushed to ${remote}, ${result.present} already there\n`);
+        ctx.io.stderr.write(
+          `${plural(result.uploaded.length, 'object')} pushed to ${remote}, ${result.present} already there\n`,
+        );
     }
     if (failed.length > 0) {
       const first = failed[0]!;

@@ -14,7 +14,10 @@ export const remoteOption = { remote: { type: 'string', short: 'r' } } as const;
 export const jobsOption = { jobs: { type: 'string', short: 'j' } } as const;
 
 /** Open the data side of the repository holding ctx.root, run `fn`, and keep the state cache. */
-export async function withDataRepo<T>(ctx: CommandContext, fn: (repo: DataRepo) => Promise<T>): Promise<T> {
+export async function withDataRepo<T>(
+  ctx: CommandContext,
+  fn: (repo: DataRepo) => Promise<T>,
+): Promise<T> {
   const repo = openDataRepo(findRepoRoot(ctx.root));
   try {
     return await fn(repo);
@@ -24,7 +27,11 @@ export async function withDataRepo<T>(ctx: CommandContext, fn: (repo: DataRepo) 
 }
 
 /** The tracked outputs the positional paths name (all when none). */
-export async function trackedFor(repo: DataRepo, ctx: CommandContext, args: Parsed): Promise<Tracked[]> {
+export async function trackedFor(
+  repo: DataRepo,
+  ctx: CommandContext,
+  args: Parsed,
+): Promise<Tracked[]> {
   return selectTracked(await listTracked(repo.root), repo.root, ctx.root, args.positionals);
 }
 
@@ -52,7 +59,11 @@ export function byRemote(
   return groups;
 }
 
-export async function openStore(repo: DataRepo, ctx: CommandContext, name: string): Promise<RemoteStore> {
+export async function openStore(
+  repo: DataRepo,
+  ctx: CommandContext,
+  name: string,
+): Promise<RemoteStore> {
   return openRemote(selectRemote(repo.config, name), ctx.io.env);
 }
 
@@ -87,7 +98,12 @@ export function plural(n: number, word: string): string {
  * after its JSON document is out: the message goes to stderr, the exit code to the outcome, so
  * stdout keeps exactly one JSON document.
  */
-export function failed(ctx: CommandContext, exitCode: ExitCode, message: string, hint: string): CommandOutcome {
+export function failed(
+  ctx: CommandContext,
+  exitCode: ExitCode,
+  message: string,
+  hint: string,
+): CommandOutcome {
   ctx.io.stderr.write(`${ctx.style.red('error')}: ${message}\n${ctx.style.dim('hint')}: ${hint}\n`);
   return { exitCode, summary: `### ❌ ${message}\n` };
 }

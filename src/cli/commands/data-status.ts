@@ -2,7 +2,16 @@ import { ExitCode } from '../../errors.ts';
 import type { PathStatus } from '../../data/status.ts';
 import { statusOf } from '../../data/status.ts';
 import type { Command, CommandContext } from '../command.ts';
-import { byRemote, jobsFrom, jobsOption, openStore, printJson, remoteOption, trackedFor, withDataRepo } from './data-shared.ts';
+import {
+  byRemote,
+  jobsFrom,
+  jobsOption,
+  openStore,
+  printJson,
+  remoteOption,
+  trackedFor,
+  withDataRepo,
+} from './data-shared.ts';
 
 function printHuman(ctx: CommandContext, statuses: readonly PathStatus[], remotes: string[]): void {
   const { io, style: s } = ctx;
@@ -13,12 +22,17 @@ function printHuman(ctx: CommandContext, statuses: readonly PathStatus[], remote
   }
   for (const p of dirty) {
     for (const state of p.states) {
-      const color = state === 'modified' ? s.yellow : s.red;
-      io.stderr.write(`  ${color(`${state}:`.padEnd(22))} ${p.path} ${s.dim(`(${p.source})`)}\n`);
+      const label = `${state}:`.padEnd(22);
+      io.stderr.write(
+        `  ${state === 'modified' ? s.yellow(label) : s.red(label)} ${p.path} ${s.dim(`(${p.source})`)}\n`,
+      );
     }
   }
   const where = remotes.length > 0 ? `, cache and remote ${remotes.join(', ')}` : ' and cache';
-  if (dirty.length === 0) io.stderr.write(`${s.green('✓')} ${statuses.length} tracked path(s) up to date in workspace${where}\n`);
+  if (dirty.length === 0)
+    io.stderr.write(
+      `${s.green('✓')} ${statuses.length} tracked path(s) up to date in workspace${where}\n`,
+    );
 }
 
 export const dataStatus: Command = {
@@ -44,16 +58,25 @@ export const dataStatus: Command = {
         }
       }
       const covered = new Set([...groups.values()].flat());
-      out.push(...(await statusOf(repo, tracked.filter((t) => !covered.has(t)))));
+      out.push(
+        ...(await statusOf(
+          repo,
+          tracked.filter((t) => !covered.has(t)),
+        )),
+      );
       return { statuses: out, remotes: [...groups.keys()] };
     });
     const clean = statuses.every((p) => p.states[0] === 'unchanged');
     if (ctx.json) printJson(ctx, { clean, remotes, paths: statuses });
     else printHuman(ctx, statuses, remotes);
-    const lines = statuses.filter((p) => p.states[0] !== 'unchanged').map((p) => `| \`${p.path}\` | ${p.states.join(', ')} |`);
+    const lines = statuses
+      .filter((p) => p.states[0] !== 'unchanged')
+      .map((p) => `| \`${p.path}\` | ${p.states.join(', ')} |`);
     return {
       exitCode: ExitCode.ok,
-      summary: clean ? '### ✅ Data up to date\n' : `### Data status\n\n| Path | Status |\n|---|---|\n${lines.join('\n')}\n`,
+      summary: clean
+        ? '### ✅ Data up to date\n'
+        : `### Data status\n\n| Path | Status |\n|---|---|\n${lines.join('\n')}\n`,
       outputs: { clean: String(clean) },
     };
   },

@@ -37,7 +37,8 @@ export class LocalRemote implements RemoteStore {
         } catch {
           return;
         }
-        for (const key of group) if (names.has(key.slice(dir.length + 1))) found.set(key, undefined);
+        for (const key of group)
+          if (names.has(key.slice(dir.length + 1))) found.set(key, undefined);
         return;
       }
       for (const key of group) {
@@ -51,7 +52,12 @@ export class LocalRemote implements RemoteStore {
     return found;
   }
 
-  async put(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void> {
+  async put(
+    key: string,
+    localPath: string,
+    size: number,
+    onBytes?: (bytes: number) => void,
+  ): Promise<void> {
     const dest = join(this.root, key);
     await mkdir(dirname(dest), { recursive: true });
     const temp = tempPathFor(dest);

@@ -24,9 +24,12 @@ export async function openRemote(
     });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote.url)) {
-    throw new InputError(`remote "${remote.name}": ${remote.url.split('://')[0]}:// remotes are not supported`, {
-      hint: 'use an s3:// URL (any S3-compatible store via "endpoint") or a directory',
-    });
+    throw new InputError(
+      `remote "${remote.name}": ${remote.url.split('://')[0]}:// remotes are not supported`,
+      {
+        hint: 'use an s3:// URL (any S3-compatible store via "endpoint") or a directory',
+      },
+    );
   }
   return new LocalRemote(remote.name, remote.url);
 }

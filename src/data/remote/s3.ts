@@ -110,7 +110,9 @@ export class S3Remote implements RemoteStore {
     }
     const found = new Map<string, number | undefined>();
     const listed = [...byDir].filter(([, group]) => group.length >= LIST_THRESHOLD);
-    const single = [...byDir].filter(([, group]) => group.length < LIST_THRESHOLD).flatMap(([, g]) => g);
+    const single = [...byDir]
+      .filter(([, group]) => group.length < LIST_THRESHOLD)
+      .flatMap(([, g]) => g);
     await mapLimit(listed, jobs, async ([dir, group]) => {
       const names = await this.list(`${this.objectName(dir)}/`);
       for (const key of group) {
@@ -120,7 +122,9 @@ export class S3Remote implements RemoteStore {
     });
     await mapLimit(single, jobs, async (key) => {
       try {
-        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }));
+        const head = await this.client.send(
+          new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }),
+        );
         found.set(key, head.ContentLength);
       } catch (error) {
         if (!isNotFound(error)) throw error;
@@ -142,7 +146,12 @@ export class S3Remote implements RemoteStore {
     return names;
   }
 
-  async put(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void> {
+  async put(
+    key: string,
+    localPath: string,
+    size: number,
+    onBytes?: (bytes: number) => void,
+  ): Promise<void> {
     if (size > SINGLE_PUT_MAX) return this.putInParts(key, localPath, size, onBytes);
     const contentMd5 = await fileMd5Base64(localPath);
     const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(counting(onBytes));
@@ -158,9 +167,16 @@ export class S3Remote implements RemoteStore {
   }
 
   /** Multipart upload: the object appears only when every part arrived; a failure aborts it. */
-  private async putInParts(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void> {
+  private async putInParts(
+    key: string,
+    localPath: string,
+    size: number,
+    onBytes?: (bytes: number) => void,
+  ): Promise<void> {
     const Key = this.objectName(key);
-    const created = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key }));
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key }),
+    );
     const UploadId = created.UploadId!;
     const fh = await open(localPath, 'r');
     try {
@@ -184,7 +200,12 @@ export class S3Remote implements RemoteStore {
         onBytes?.(bytesRead);
       }
       await this.client.send(
-        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
     } catch (error) {
       await this.client
@@ -197,7 +218,9 @@ export class S3Remote implements RemoteStore {
   }
 
   async get(key: string, dest: string, onBytes?: (bytes: number) => void): Promise<void> {
-    const reply = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }));
+    const reply = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }),
+    );
     const body = reply.Body;
     if (!(body instanceof Readable)) throw new Error(`s3: unexpected body for ${key}`);
     await pipeline(body, counting(onBytes), createWriteStream(dest, { flags: 'wx' }));

@@ -12,7 +12,12 @@ export interface RemoteStore {
    */
   has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>>;
   /** Store a local file under `key`. Never leaves a partial object under `key`. */
-  put(key: string, localPath: string, size: number, onBytes?: (bytes: number) => void): Promise<void>;
+  put(
+    key: string,
+    localPath: string,
+    size: number,
+    onBytes?: (bytes: number) => void,
+  ): Promise<void>;
   /** Write the object `key` into the new file `dest`; a missing object is an error with code ENOENT/NoSuchKey. */
   get(key: string, dest: string, onBytes?: (bytes: number) => void): Promise<void>;
   close(): void;
@@ -21,5 +26,10 @@ export interface RemoteStore {
 /** The error a store throws when an object is not there. */
 export function isNotFound(error: unknown): boolean {
   const e = error as { code?: string; name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.code === 'ENOENT' || e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  return (
+    e?.code === 'ENOENT' ||
+    e?.name === 'NoSuchKey' ||
+    e?.name === 'NotFound' ||
+    e?.$metadata?.httpStatusCode === 404
+  );
 }
