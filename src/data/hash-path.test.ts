@@ -168,3 +168,37 @@ describe('the state cache', () => {
     expect(third.md5).not.toBe(first.md5);
   });
 });
+
+describe('the directory memo', () => {
+  it('answers for an unchanged directory and never hides a change (content, rename, new file)', async () => {
+    const root = repo({ 'd/a': 'aaa', 'd/b': 'bbb' });
+    const { utimes, rename } = await import('node:fs/promises');
+    let ago = 60_000;
+    // Files written in the last 2 s are never trusted: date them back (each time differently,
+    // as a real later write would be).
+    const age = async (...files: string[]) => {
+      const old = new Date(Date.now() - (ago -= 1000));
+      for (const f of files) await utimes(join(root, f), old, old);
+    };
+    await age('d/a', 'd/b');
+    const state = StateCache.load(join(root, '.dvc/tmp/gitops-ml'));
+    let read = -1;
+    const onStart = (bytes: number) => (read = bytes);
+    const first = await hashPath(root, 'd', { state, onStart });
+    expect(read).toBe(6);
+    expect(await hashPath(root, 'd', { state, onStart })).toEqual(first);
+    expect(read).toBe(0);
+    writeFileSync(join(root, 'd/a'), 'AAA'); // same size, another mtime
+    await age('d/a');
+    const changed = await hashPath(root, 'd', { state, onStart });
+    expect(changed.md5).not.toBe(first.md5);
+    expect(read).toBe(3);
+    await rename(join(root, 'd/b'), join(root, 'd/z'));
+    const renamed = await hashPath(root, 'd', { state, onStart });
+    expect(renamed.md5).not.toBe(changed.md5);
+    expect(read).toBe(0); // a rename keeps the inode: its md5 comes from the state cache
+    writeFileSync(join(root, 'd/c'), 'c');
+    await age('d/c');
+    expect((await hashPath(root, 'd', { state, onStart })).nfiles).toBe(3);
+  });
+});

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import type { HashInfo, HashName } from './hash-info.ts';
-import { hashMany, type HashJob } from './hash-pool.ts';
+import { StreamingHasher } from './hash-pool.ts';
 import { hashFile } from './hasher.ts';
 import { manifestBytes, manifestOid, sortEntries, type DirEntry } from './manifest.ts';
 import { repoRelative } from './repo-path.ts';
@@ -35,6 +35,8 @@ export interface TreeHash extends HashInfo {
   files: TreeFile[];
   /** Symbolic links to directories that were not followed (DVC does not follow them either). */
   skippedDirLinks: string[];
+  /** The files in the order the walk found them. */
+  walked: readonly WalkedFile[];
 }
 
 function isExec(mode: number): boolean {
@@ -67,36 +69,54 @@ export async function hashFiles(
   root: string,
   options: HashOptions,
 ): Promise<string[]> {
+  const session = hashSession(options);
+  for (const f of files) session.add(f);
+  return session.finish(root);
+}
+
+/**
+ * Files go in as they are found; those the state cache knows are answered at once, the others
+ * hashed (on threads once there is enough, while more files are still being found).
+ */
+function hashSession(options: HashOptions) {
   const name = options.name ?? 'md5';
-  const md5s = new Array<string>(files.length);
-  const todo: number[] = [];
-  files.forEach((f, i) => {
-    const known = options.state?.get(f, name);
-    if (known !== undefined) md5s[i] = known;
-    else todo.push(i);
+  const known: (string | undefined)[] = [];
+  const missing: WalkedFile[] = [];
+  const missingAt: number[] = [];
+  const hasher = new StreamingHasher({
+    name,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
   });
-  const jobs: HashJob[] = todo.map((i) => ({ abs: files[i]!.abs, size: files[i]!.size }));
-  options.onStart?.(
-    jobs.reduce((s, j) => s + j.size, 0),
-    jobs.length,
-  );
-  if (jobs.length === 0) return md5s;
-  let hashed: string[];
-  try {
-    hashed = await hashMany(jobs, {
-      name,
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-      ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
-    });
-  } catch (error) {
-    rethrowWithPath(error, root);
-  }
-  const now = Date.now();
-  todo.forEach((i, k) => {
-    md5s[i] = hashed[k]!;
-    options.state?.set(files[i]!, hashed[k]!, name, now);
-  });
-  return md5s;
+  return {
+    add(f: WalkedFile): void {
+      const md5 = options.state?.get(f, name);
+      known.push(md5);
+      if (md5 === undefined) {
+        missingAt.push(known.length - 1);
+        missing.push(f);
+        hasher.add({ abs: f.abs, size: f.size });
+      }
+    },
+    async finish(root: string): Promise<string[]> {
+      options.onStart?.(
+        missing.reduce((s, f) => s + f.size, 0),
+        missing.length,
+      );
+      let hashed: string[];
+      try {
+        hashed = await hasher.finish();
+      } catch (error) {
+        rethrowWithPath(error, root);
+      }
+      const now = Date.now();
+      missingAt.forEach((i, k) => {
+        known[i] = hashed[k]!;
+        options.state?.set(missing[k]!, hashed[k]!, name, now);
+      });
+      return known as string[];
+    },
+  };
 }
 
 /**
@@ -109,12 +129,13 @@ export async function hashTree(
   rel: string,
   options: HashOptions = {},
 ): Promise<TreeHash> {
-  return treeOf(root, walkDir(root, rel, rulesFor(root, rel)), options);
+  const session = hashSession(options);
+  const walked = walkDir(root, rel, rulesFor(root, rel), (f) => session.add(f));
+  return treeOf(walked, await session.finish(root));
 }
 
-async function treeOf(root: string, walked: WalkResult, options: HashOptions): Promise<TreeHash> {
+function treeOf(walked: WalkResult, md5s: readonly string[]): TreeHash {
   const { files, skippedDirLinks } = walked;
-  const md5s = await hashFiles(files, root, options);
   const tree: TreeFile[] = files.map((file, i) => ({ relpath: file.relpath, md5: md5s[i]!, file }));
   sortEntries(tree);
   const manifest = manifestBytes(tree.map((t) => ({ md5: t.md5, relpath: t.relpath })));
@@ -126,6 +147,7 @@ async function treeOf(root: string, walked: WalkResult, options: HashOptions): P
     manifest,
     files: tree,
     skippedDirLinks,
+    walked: files,
   };
 }
 
@@ -161,21 +183,29 @@ export async function digestTree(
   rel: string,
   options: HashOptions = {},
 ): Promise<HashInfo> {
-  const walked = walkDir(root, rel, rulesFor(root, rel));
   const name = options.name ?? 'md5';
   const state = options.state;
   const key = `tree:${name}:${posix.join(root, rel)}`;
-  const fp = state ? fingerprint(walked.files, name) : '';
-  const known = state?.memo(key, fp);
-  if (known !== undefined) {
-    const [md5, size, nfiles] = known.split(' ');
-    options.onStart?.(0, 0);
-    return { md5: md5!, size: Number(size), nfiles: Number(nfiles) };
+  let tree: TreeHash;
+  if (state?.hasMemo(key)) {
+    // Walk first: if nothing changed, the memo answers and no per-file state is even loaded.
+    const walked = walkDir(root, rel, rulesFor(root, rel));
+    const known = state.memo(key, fingerprint(walked.files, name));
+    if (known !== undefined) {
+      const [md5, size, nfiles] = known.split(' ');
+      options.onStart?.(0, 0);
+      return { md5: md5!, size: Number(size), nfiles: Number(nfiles) };
+    }
+    tree = treeOf(walked, await hashFiles(walked.files, root, options));
+  } else {
+    // Nothing remembered: hash while walking.
+    tree = await hashTree(root, rel, options);
   }
-  const tree = await treeOf(root, walked, options);
-  const now = Date.now();
-  if (state && walked.files.every((f) => now - f.mtimeMs >= RACY_MS))
-    state.setMemo(key, fp, `${tree.md5} ${tree.size} ${tree.nfiles}`);
+  if (state) {
+    const now = Date.now();
+    if (tree.walked.every((f) => now - f.mtimeMs >= RACY_MS))
+      state.setMemo(key, fingerprint(tree.walked, name), `${tree.md5} ${tree.size} ${tree.nfiles}`);
+  }
   return { md5: tree.md5, size: tree.size, nfiles: tree.nfiles };
 }
 

@@ -9,11 +9,6 @@ export interface HashJob {
   size: number;
 }
 
-export interface HashFailure {
-  abs: string;
-  error: NodeJS.ErrnoException;
-}
-
 /**
  * The worker's whole program. It is plain JavaScript evaluated by `new Worker(…, { eval: true })`
  * so that it runs unchanged from the TypeScript sources (tests) and from the bundle (dist/):
@@ -50,27 +45,11 @@ parentPort.on('message', ({ id, paths }) => {
 `;
 
 /** Below this much work, starting threads costs more than it saves. */
-const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
-const MIN_PARALLEL_FILES = 512;
-const BATCH_BYTES = 4 * 1024 * 1024;
-const BATCH_FILES = 256;
-
-function batches(jobs: readonly HashJob[]): number[][] {
-  const out: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  jobs.forEach((job, i) => {
-    current.push(i);
-    bytes += job.size;
-    if (bytes >= BATCH_BYTES || current.length >= BATCH_FILES) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-  });
-  if (current.length > 0) out.push(current);
-  return out;
-}
+export const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
+export const MIN_PARALLEL_FILES = 512;
+/** Work is sent to threads in batches of about this size. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+export const BATCH_FILES = 256;
 
 interface WorkerReply {
   id: number;
@@ -78,93 +57,153 @@ interface WorkerReply {
   error: { index: number; code?: string; message: string; syscall?: string } | null;
 }
 
-function toErrno(e: NonNullable<WorkerReply['error']>): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(e.message);
+function toErrno(e: NonNullable<WorkerReply['error']>, path: string): Error {
+  const error: NodeJS.ErrnoException & { path?: string } = new Error(e.message);
   if (e.code !== undefined) error.code = e.code;
   if (e.syscall !== undefined) error.syscall = e.syscall;
+  error.path = path;
   return error;
 }
 
+/** How many threads hashing may use: every core, at most 8. */
+export function hashThreads(requested?: number): number {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), 8));
+}
+
 /**
- * md5 of many files, in parallel on every core when there is enough to do (worker threads; md5 is
- * CPU-bound and single-threaded per file). Results are in `jobs` order. The first file that
- * cannot be read rejects the whole call with its errno error and path.
+ * Worker threads that md5 files (md5 is CPU-bound and sequential within a file, so parallelism
+ * comes from hashing several files at once). Batches go round-robin to the threads as soon as
+ * they are submitted, so hashing proceeds while the caller is still walking directories.
  */
+export class HashPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<
+    number,
+    { paths: string[]; resolve: (md5s: string[]) => void; reject: (e: Error) => void }
+  >();
+  private next = 0;
+  private nextId = 0;
+
+  constructor(threads: number) {
+    this.workers = Array.from({ length: threads }, () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.on('message', (reply: WorkerReply) => this.settle(reply));
+      worker.on('error', (error) => {
+        for (const p of this.pending.values()) p.reject(error);
+        this.pending.clear();
+      });
+      return worker;
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (reply.error) p.reject(toErrno(reply.error, p.paths[reply.error.index]!));
+    else p.resolve(reply.md5s);
+  }
+
+  /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
+  submit(paths: string[]): Promise<string[]> {
+    const id = this.nextId++;
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { paths, resolve, reject });
+      worker.postMessage({ id, paths });
+    });
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/**
+ * Hash files that arrive over time (a directory walk): inline until there is enough work to pay
+ * for threads, then in a HashPool, batch by batch. `finish()` returns the md5s in `add` order.
+ */
+export class StreamingHasher {
+  private readonly name: HashName;
+  private readonly threads: number;
+  private readonly onBytes: ((bytes: number) => void) | undefined;
+  private readonly jobs: HashJob[] = [];
+  private readonly results: (string | undefined)[] = [];
+  private readonly running: Promise<void>[] = [];
+  private pool: HashPool | undefined;
+  private batchStart = 0;
+  private batchBytes = 0;
+  private totalBytes = 0;
+
+  constructor(
+    options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
+  ) {
+    this.name = options.name ?? 'md5';
+    this.threads = hashThreads(options.threads);
+    this.onBytes = options.onBytes;
+  }
+
+  add(job: HashJob): void {
+    this.jobs.push(job);
+    this.batchBytes += job.size;
+    this.totalBytes += job.size;
+    const parallel = this.name === 'md5' && this.threads > 1;
+    if (
+      parallel &&
+      !this.pool &&
+      (this.totalBytes >= MIN_PARALLEL_BYTES || this.jobs.length >= MIN_PARALLEL_FILES)
+    )
+      this.pool = new HashPool(this.threads);
+    if (
+      this.pool &&
+      (this.batchBytes >= BATCH_BYTES || this.jobs.length - this.batchStart >= BATCH_FILES)
+    )
+      this.flush();
+  }
+
+  private flush(): void {
+    const start = this.batchStart;
+    const batch = this.jobs.slice(start);
+    if (batch.length === 0) return;
+    this.batchStart = this.jobs.length;
+    this.batchBytes = 0;
+    this.running.push(
+      this.pool!.submit(batch.map((j) => j.abs)).then((md5s) => {
+        md5s.forEach((m, k) => (this.results[start + k] = m));
+        this.onBytes?.(batch.reduce((s, j) => s + j.size, 0));
+      }),
+    );
+  }
+
+  async finish(): Promise<string[]> {
+    try {
+      if (this.pool) {
+        this.flush();
+        await Promise.all(this.running);
+      } else {
+        const buffer = Buffer.allocUnsafe(1 << 20);
+        this.jobs.forEach((job, i) => {
+          try {
+            this.results[i] = hashFileSync(job.abs, this.name, buffer);
+          } catch (error) {
+            throw Object.assign(error as Error, { path: job.abs });
+          }
+          this.onBytes?.(job.size);
+        });
+      }
+    } finally {
+      this.pool?.close();
+    }
+    return this.results as string[];
+  }
+}
+
+/** md5 of many files (see StreamingHasher); results in `jobs` order. */
 export async function hashMany(
   jobs: readonly HashJob[],
   options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
 ): Promise<string[]> {
-  const name = options.name ?? 'md5';
-  const total = jobs.reduce((s, j) => s + j.size, 0);
-  const threads = Math.min(options.threads ?? availableParallelism(), 8);
-  const small = total < MIN_PARALLEL_BYTES && jobs.length < MIN_PARALLEL_FILES;
-  if (name !== 'md5' || threads < 2 || small) {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    return jobs.map((job) => {
-      try {
-        const md5 = hashFileSync(job.abs, name, buffer);
-        options.onBytes?.(job.size);
-        return md5;
-      } catch (error) {
-        throw Object.assign(error as Error, { path: job.abs });
-      }
-    });
-  }
-  return hashInWorkers(jobs, Math.min(threads, Math.ceil(jobs.length / 64)), options.onBytes);
-}
-
-function hashInWorkers(
-  jobs: readonly HashJob[],
-  threads: number,
-  onBytes: ((bytes: number) => void) | undefined,
-): Promise<string[]> {
-  const queue = batches(jobs);
-  const results = new Array<string>(jobs.length);
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  let next = 0;
-  let running = 0;
-  return new Promise<string[]>((resolve, reject) => {
-    let failed = false;
-    const finish = (error?: Error) => {
-      for (const w of workers) void w.terminate();
-      if (error !== undefined) reject(error);
-      else resolve(results);
-    };
-    const feed = (worker: Worker) => {
-      if (failed) return;
-      if (next >= queue.length) {
-        if (running === 0) finish();
-        return;
-      }
-      const id = next++;
-      running++;
-      worker.postMessage({ id, paths: queue[id]!.map((i) => jobs[i]!.abs) });
-    };
-    for (const worker of workers) {
-      worker.on('message', (reply: WorkerReply) => {
-        running--;
-        const batch = queue[reply.id]!;
-        let bytes = 0;
-        reply.md5s.forEach((md5, k) => {
-          results[batch[k]!] = md5;
-          bytes += jobs[batch[k]!]!.size;
-        });
-        onBytes?.(bytes);
-        if (reply.error) {
-          failed = true;
-          const job = jobs[batch[reply.error.index]!]!;
-          finish(Object.assign(toErrno(reply.error), { path: job.abs }));
-          return;
-        }
-        feed(worker);
-      });
-      worker.on('error', (error) => {
-        if (!failed) {
-          failed = true;
-          finish(error);
-        }
-      });
-      feed(worker);
-    }
-  });
+  const hasher = new StreamingHasher(options);
+  for (const job of jobs) hasher.add(job);
+  return hasher.finish();
 }

@@ -6,6 +6,7 @@ import { tempDir } from '../../test/support/temp.ts';
 import {
   formatLock,
   lockEntry,
+  paramValues,
   parseLock,
   readLockFile,
   writeLockFile,
@@ -128,5 +129,33 @@ describe('dvc.lock', () => {
     await writeLockFile(root, parseLock(DVC_LOCK));
     expect(readFileSync(join(root, 'dvc.lock'), 'utf8')).toBe(DVC_LOCK);
     expect(Object.keys((await readLockFile(root))!.stages)).toEqual(['prepare', 'train']);
+  });
+});
+
+describe('params values for dvc.lock', () => {
+  it('reads dotted keys and whole sections, keeping 1.0 a float and mapping order', () => {
+    const text =
+      'seed: 7\ntrain:\n  lr: 1.0\n  epochs: 10\n  layers: [64, 32]\n  opt: {name: adam, beta: 0.9}\n';
+    const values = paramValues(text, 'params.yaml', [
+      'train.lr',
+      'seed',
+      'train.opt',
+      'train.layers.1',
+    ]);
+    expect(values).toEqual({
+      'train.lr': new PyFloat(1),
+      seed: 7,
+      'train.opt': new Map<string, unknown>([
+        ['name', 'adam'],
+        ['beta', 0.9],
+      ]),
+      'train.layers.1': 32,
+    });
+    expect(formatLock({ stages: { s: { cmd: 'x', params: { 'params.yaml': values } } } })).toBe(
+      "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    params:\n      params.yaml:\n        seed: 7\n        train.layers.1: 32\n        train.lr: 1.0\n        train.opt:\n          name: adam\n          beta: 0.9\n",
+    );
+    expect(() => paramValues(text, 'params.yaml', ['train.momentum'])).toThrow(
+      'params.yaml: has no param "train.momentum"',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SpecError } from '../errors.ts';
+import { InputError, SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
@@ -203,4 +203,35 @@ export async function readLockFile(root: string): Promise<Lock | undefined> {
 /** Write dvc.lock atomically (temp file + rename). */
 export async function writeLockFile(root: string, lock: Lock): Promise<void> {
   await writeFileAtomic(join(root, LOCK_FILE), formatLock(lock));
+}
+
+/**
+ * The values dvc.lock records for `keys` (dotted paths such as `train.lr`, or whole sections)
+ * of a YAML or JSON params file: mapping order and integral floats (`1.0`) are kept, so the lock
+ * reads as DVC writes it. A key the file lacks is bad input.
+ */
+export function paramValues(
+  text: string,
+  file: string,
+  keys: readonly string[],
+): Record<string, YamlValue> {
+  const root = nodeValue(rootNode(parseDvcYaml(file, text)));
+  const out: Record<string, YamlValue> = {};
+  for (const key of keys) {
+    let value: YamlValue | undefined = root;
+    for (const part of key.split('.')) {
+      if (value instanceof Map) value = (value as Map<string, YamlValue>).get(part);
+      else if (Array.isArray(value) && /^\d+$/.test(part))
+        value = (value as YamlValue[])[Number(part)];
+      else value = undefined;
+      if (value === undefined) break;
+    }
+    if (value === undefined) {
+      throw new InputError(`${file}: has no param "${key}"`, {
+        hint: `add "${key}" to ${file}, or remove it from the stage's params`,
+      });
+    }
+    out[key] = value;
+  }
+  return out;
 }

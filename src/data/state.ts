@@ -126,6 +126,10 @@ export class StateCache {
     this.added.set(key, entry);
   }
 
+  hasMemo(key: string): boolean {
+    return this.memos.has(key);
+  }
+
   /** A memo's value if it was recorded with this fingerprint. */
   memo(key: string, fingerprint: string): string | undefined {
     const raw = this.memos.get(key);

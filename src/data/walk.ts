@@ -57,9 +57,15 @@ export function rulesFor(root: string, dir: string): IgnoreRules {
  * Every file under repository-relative directory `dir`, as DVC's walk sees it: `.dvcignore`
  * rules applied, nested DVC repositories skipped, symbolic links to files followed, symbolic links
  * to directories not entered. Problems the user can fix (a symlink loop, a dangling link, a
- * permission, a `.dvcignore` inside the tracked directory) are InputErrors.
+ * permission, a `.dvcignore` inside the tracked directory) are InputErrors. `onFile` sees each
+ * file as it is found (to start hashing during the walk).
  */
-export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResult {
+export function walkDir(
+  root: string,
+  dir: string,
+  rules: IgnoreRules,
+  onFile?: (file: WalkedFile) => void,
+): WalkResult {
   const files: WalkedFile[] = [];
   const skippedDirLinks: string[] = [];
   const prefix = dir === '' ? '' : `${dir}/`;
@@ -111,7 +117,7 @@ export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResu
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
       }
-      files.push({
+      const file: WalkedFile = {
         relpath: childRel,
         abs,
         dev: st.dev,
@@ -119,7 +125,9 @@ export function walkDir(root: string, dir: string, rules: IgnoreRules): WalkResu
         mtimeMs: st.mtimeMs,
         size: st.size,
         mode: st.mode,
-      });
+      };
+      files.push(file);
+      onFile?.(file);
     }
   };
   visit('', dir === '' ? root : `${root}/${dir}`);
