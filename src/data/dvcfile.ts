@@ -4,35 +4,23 @@ import { z } from 'zod';
 import { SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { Checksum, outputDataFields } from './data-schema.ts';
 import { fsError } from './fs-errors.ts';
 import type { HashInfo, HashName } from './hash-info.ts';
 import { emitYaml, type YamlValue } from './yaml-emit.ts';
 import { nodeValue, parseDvcYaml, rootNode, scalarText } from './yaml-read.ts';
 
-const Checksum = z.union([z.string(), z.number().transform(String), z.null()]);
-const Annotations = {
+const OutSchema = z.strictObject({
+  path: z.string().min(1, { error: 'an output needs a non-empty "path"' }),
+  ...outputDataFields,
   desc: z.string().optional(),
   type: z.string().optional(),
   labels: z.array(z.string()).optional(),
   meta: z.unknown().optional(),
-};
-const OutSchema = z.strictObject({
-  path: z.string().min(1, { error: 'an output needs a non-empty "path"' }),
-  md5: Checksum.optional(),
-  etag: Checksum.optional(),
-  checksum: Checksum.optional(),
-  size: z.number().int().nonnegative().optional(),
-  nfiles: z.number().int().nonnegative().optional(),
-  isexec: z.boolean().optional(),
-  version_id: z.string().optional(),
-  hash: z.string().optional(),
-  ...Annotations,
   persist: z.boolean().optional(),
   cache: z.boolean().optional(),
   remote: z.string().optional(),
   push: z.boolean().optional(),
-  cloud: z.record(z.string(), z.unknown()).optional(),
-  files: z.array(z.unknown()).optional(),
   fs_config: z.record(z.string(), z.unknown()).optional(),
 });
 const DvcFileSchema = z.strictObject({

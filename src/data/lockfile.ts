@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { InputError, SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { outputDataFields } from './data-schema.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import type { HashInfo } from './hash-info.ts';
 import { comparePythonStr } from './python-json.ts';
@@ -41,20 +42,7 @@ export interface Lock {
   stages: Record<string, LockStage>;
 }
 
-const Checksum = z.union([z.string(), z.number().transform(String), z.null()]);
-const LockEntrySchema = z.strictObject({
-  path: z.string().min(1),
-  hash: z.string().optional(),
-  md5: Checksum.optional(),
-  etag: Checksum.optional(),
-  checksum: Checksum.optional(),
-  size: z.number().int().nonnegative().optional(),
-  nfiles: z.number().int().nonnegative().optional(),
-  isexec: z.boolean().optional(),
-  version_id: z.string().optional(),
-  cloud: z.record(z.string(), z.unknown()).optional(),
-  files: z.array(z.unknown()).optional(),
-});
+const LockEntrySchema = z.strictObject({ path: z.string().min(1), ...outputDataFields });
 const LockSchema = z.strictObject({
   schema: z.literal('2.0', { error: "dvc.lock must declare schema: '2.0'" }),
   datasets: z.unknown().optional(),

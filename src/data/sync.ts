@@ -17,6 +17,13 @@ function cached(tracked: readonly Tracked[]): Tracked[] {
   return tracked.filter((t) => t.cache && t.md5 !== undefined);
 }
 
+/** Every cache object the cached outputs among `tracked` need (as far as their manifests are at hand). */
+async function refsOf(repo: DataRepo, tracked: readonly Tracked[]): Promise<ObjectRef[]> {
+  const refs: ObjectRef[] = [];
+  for (const t of cached(tracked)) refs.push(...(await objectsOf(repo, t)).refs);
+  return refs;
+}
+
 /** Directory manifests the local cache lacks, fetched (and verified) from the remote. */
 export async function fetchManifests(
   repo: DataRepo,
@@ -40,10 +47,15 @@ export async function pushTracked(
   remote: RemoteStore,
   options: TransferOptions = {},
 ): Promise<PushResult> {
-  const refs: ObjectRef[] = [];
-  for (const t of cached(tracked).filter((x) => x.push))
-    refs.push(...(await objectsOf(repo, t)).refs);
-  return pushObjects(repo.cache, remote, refs, options);
+  return pushObjects(
+    repo.cache,
+    remote,
+    await refsOf(
+      repo,
+      tracked.filter((x) => x.push),
+    ),
+    options,
+  );
 }
 
 /** Fetch what tracked outputs need into the cache: manifests first, then every file they list. */
@@ -54,9 +66,7 @@ export async function fetchTracked(
   options: TransferOptions = {},
 ): Promise<PullResult> {
   const first = await fetchManifests(repo, tracked, remote, options);
-  const refs: ObjectRef[] = [];
-  for (const t of cached(tracked)) refs.push(...(await objectsOf(repo, t)).refs);
-  const rest = await pullObjects(repo.cache, remote, refs, options);
+  const rest = await pullObjects(repo.cache, remote, await refsOf(repo, tracked), options);
   return {
     downloaded: [...first.downloaded, ...rest.downloaded],
     // Manifests fetched in the first round count as downloaded, not as already present.

@@ -4,10 +4,7 @@ import { dirname, join } from 'node:path';
 import { tempPathFor } from '../atomic.ts';
 import { errnoCode } from '../fs-errors.ts';
 import { mapLimit } from '../pool.ts';
-import type { RemoteStore } from './store.ts';
-
-/** Above this many keys in one object directory, list the directory instead of asking per key. */
-const LIST_THRESHOLD = 8;
+import { groupByDirectory, LIST_THRESHOLD, type RemoteStore } from './store.ts';
 
 /** A remote that is a directory (local disk, NFS, a mounted bucket). */
 export class LocalRemote implements RemoteStore {
@@ -23,11 +20,7 @@ export class LocalRemote implements RemoteStore {
 
   /** Sizes are not reported: objects appear by rename, complete or not at all. */
   async has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>> {
-    const byDir = new Map<string, string[]>();
-    for (const key of keys) {
-      const dir = key.slice(0, key.lastIndexOf('/'));
-      byDir.set(dir, [...(byDir.get(dir) ?? []), key]);
-    }
+    const byDir = groupByDirectory(keys);
     const found = new Map<string, number | undefined>();
     await mapLimit([...byDir], jobs, async ([dir, group]) => {
       if (group.length >= LIST_THRESHOLD) {

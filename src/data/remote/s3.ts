@@ -16,12 +16,11 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { mapLimit } from '../pool.ts';
-import { isNotFound, type RemoteStore } from './store.ts';
+import { groupByDirectory, isNotFound, LIST_THRESHOLD, type RemoteStore } from './store.ts';
 
 /** Objects up to this size go in one PUT (with Content-MD5, which S3 checks); larger ones in parts. */
 const SINGLE_PUT_MAX = 64 * 1024 * 1024;
 const PART_SIZE = 16 * 1024 * 1024;
-const LIST_THRESHOLD = 8;
 
 export interface S3RemoteOptions {
   name: string;
@@ -103,11 +102,7 @@ export class S3Remote implements RemoteStore {
   }
 
   async has(keys: readonly string[], jobs: number): Promise<Map<string, number | undefined>> {
-    const byDir = new Map<string, string[]>();
-    for (const key of keys) {
-      const dir = key.slice(0, key.lastIndexOf('/'));
-      byDir.set(dir, [...(byDir.get(dir) ?? []), key]);
-    }
+    const byDir = groupByDirectory(keys);
     const found = new Map<string, number | undefined>();
     const listed = [...byDir].filter(([, group]) => group.length >= LIST_THRESHOLD);
     const single = [...byDir]

@@ -33,3 +33,18 @@ export function isNotFound(error: unknown): boolean {
     e?.$metadata?.httpStatusCode === 404
   );
 }
+
+/** Above this many wanted keys in one object directory, list the directory instead of asking per key. */
+export const LIST_THRESHOLD = 8;
+
+/** Keys grouped by their directory (`files/md5/ab`), for listing one directory per group. */
+export function groupByDirectory(keys: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const dir = key.slice(0, key.lastIndexOf('/'));
+    const group = groups.get(dir);
+    if (group) group.push(key);
+    else groups.set(dir, [key]);
+  }
+  return groups;
+}
