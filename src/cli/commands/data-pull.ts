@@ -1,20 +1,16 @@
 import { ExitCode } from '../../errors.ts';
 import { checkoutTracked, fetchTracked, type TrackedCheckout } from '../../data/sync.ts';
-import type { PullResult } from '../../data/transfer.ts';
 import type { Command } from '../command.ts';
 import { errorText, refJson } from './data-push.ts';
 import {
   failed as failed_,
-  byRemote,
-  jobsFrom,
   jobsOption,
-  openStore,
   plural,
   printJson,
   remoteOption,
   trackedFor,
-  transferOptions,
   withDataRepo,
+  perRemote,
 } from './data-shared.ts';
 
 export function checkoutJson(c: TrackedCheckout): unknown {
@@ -33,27 +29,16 @@ export const dataPull: Command = {
   options: { ...remoteOption, ...jobsOption, force: { type: 'boolean', short: 'f' } },
   positionals: true,
   async run(args, ctx) {
-    const jobs = jobsFrom(args);
     const { fetched, checkouts } = await withDataRepo(ctx, async (repo) => {
       const tracked = await trackedFor(repo, ctx, args);
-      const fetched: { remote: string; result: PullResult }[] = [];
-      for (const [name, group] of byRemote(repo, tracked, args)) {
-        const store = await openStore(repo, ctx, name);
-        const progress = transferOptions(
-          ctx,
-          `pulling from ${name}`,
-          jobs ?? repo.config.remotes.get(name)?.jobs,
-        );
-        try {
-          fetched.push({
-            remote: name,
-            result: await fetchTracked(repo, group, store, progress.options),
-          });
-        } finally {
-          progress.done();
-          store.close();
-        }
-      }
+      const fetched = await perRemote(
+        repo,
+        ctx,
+        args,
+        tracked,
+        'pulling from',
+        (group, store, options) => fetchTracked(repo, group, store, options),
+      );
       const checkouts = await checkoutTracked(repo, tracked, { force: args.values.force === true });
       return { fetched, checkouts };
     });

@@ -1,20 +1,16 @@
 import { ExitCode } from '../../errors.ts';
 import type { ObjectRef } from '../../data/cache.ts';
 import { pushTracked } from '../../data/sync.ts';
-import type { PushResult } from '../../data/transfer.ts';
 import type { Command } from '../command.ts';
 import {
   failed as failed_,
-  byRemote,
-  jobsFrom,
   jobsOption,
-  openStore,
   plural,
   printJson,
   remoteOption,
   trackedFor,
-  transferOptions,
   withDataRepo,
+  perRemote,
 } from './data-shared.ts';
 
 export function refJson(r: ObjectRef): string {
@@ -33,32 +29,16 @@ export const dataPush: Command = {
   options: { ...remoteOption, ...jobsOption },
   positionals: true,
   async run(args, ctx) {
-    const jobs = jobsFrom(args);
     const results = await withDataRepo(ctx, async (repo) => {
       const tracked = await trackedFor(repo, ctx, args);
-      const out: { remote: string; result: PushResult }[] = [];
-      for (const [name, group] of byRemote(
+      return perRemote(
         repo,
-        tracked.filter((t) => t.push),
+        ctx,
         args,
-      )) {
-        const store = await openStore(repo, ctx, name);
-        const progress = transferOptions(
-          ctx,
-          `pushing to ${name}`,
-          jobs ?? repo.config.remotes.get(name)?.jobs,
-        );
-        try {
-          out.push({
-            remote: name,
-            result: await pushTracked(repo, group, store, progress.options),
-          });
-        } finally {
-          progress.done();
-          store.close();
-        }
-      }
-      return out;
+        tracked.filter((t) => t.push),
+        'pushing to',
+        (group, store, options) => pushTracked(repo, group, store, options),
+      );
     });
     const uploaded = results.reduce((n, r) => n + r.result.uploaded.length, 0);
     const missing = results.flatMap((r) => r.result.missing);

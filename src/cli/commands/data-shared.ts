@@ -107,3 +107,34 @@ export function failed(
   ctx.io.stderr.write(`${ctx.style.red('error')}: ${message}\n${ctx.style.dim('hint')}: ${hint}\n`);
   return { exitCode, summary: `### ❌ ${message}\n` };
 }
+
+/**
+ * Run a transfer per remote the tracked outputs go to (see byRemote), each with its store open and
+ * a progress line labelled `${verb} ${remote}`; stores are closed whatever happens.
+ */
+export async function perRemote<R>(
+  repo: DataRepo,
+  ctx: CommandContext,
+  args: Parsed,
+  tracked: readonly Tracked[],
+  verb: string,
+  transfer: (group: Tracked[], store: RemoteStore, options: TransferOptions) => Promise<R>,
+): Promise<{ remote: string; result: R }[]> {
+  const jobs = jobsFrom(args);
+  const out: { remote: string; result: R }[] = [];
+  for (const [name, group] of byRemote(repo, tracked, args)) {
+    const store = await openStore(repo, ctx, name);
+    const progress = transferOptions(
+      ctx,
+      `${verb} ${name}`,
+      jobs ?? repo.config.remotes.get(name)?.jobs,
+    );
+    try {
+      out.push({ remote: name, result: await transfer(group, store, progress.options) });
+    } finally {
+      progress.done();
+      store.close();
+    }
+  }
+  return out;
+}
