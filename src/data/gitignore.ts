@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { InputError } from '../errors.ts';
 import { git } from '../git/run.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { errnoCode } from './fs-errors.ts';
@@ -34,4 +35,14 @@ export async function ignoreInGit(root: string, rel: string): Promise<string | u
   const prefix = text === '' || text.endsWith('\n') ? '' : '\n';
   await writeFileAtomic(posix.join(root, file), `${text}${prefix}${entry}\n`);
   return file;
+}
+
+/** DVC refuses to track data git already tracks (both would version it); so do we. */
+export async function assertNotInGit(root: string, rel: string): Promise<void> {
+  const listed = await git(root, ['ls-files', '-z', '--', rel], { allowFailure: [128] });
+  if (listed && listed.stdout !== '') {
+    throw new InputError(`${rel}: is tracked by git`, {
+      hint: `stop tracking it in git first: git rm -r --cached '${rel}' && git commit -m "stop tracking ${rel}"`,
+    });
+  }
 }

@@ -174,8 +174,8 @@ describe('gitops-ml data, as a user runs it', () => {
       // DVC 2 pointer (no `hash: md5`): the md5 is md5-dos2unix, "a\r\nb\r\n" hashes as "a\nb\n".
       'text.csv.dvc':
         'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 6\n  path: text.csv\n',
-      'text.csv': 'a\r\nb\r\n',
     });
+    writeFiles(repo, { 'text.csv': 'a\r\nb\r\n' });
     const status = await run(repo, 'data', 'status', '--json');
     expect(json(status.stdout)).toMatchObject({
       paths: [{ path: 'text.csv', workspace: 'unchanged', cache: 'missing' }],
@@ -201,8 +201,19 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     expect(readdirSync(repo).filter((f) => f.endsWith('.dvc') || f === '.gitignore')).toEqual([]);
   }
 
+  it('data git already tracks', async () => {
+    const repo = gitRepo({ 'data.csv': 'a,b\n' });
+    const r = await run(repo, 'data', 'add', 'data.csv');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'error: data.csv: is tracked by git\nhint: stop tracking it in git first',
+    );
+    untouched(repo);
+  });
+
   it('a missing path, a path outside the repository', async () => {
-    const repo = gitRepo({ keep: 'x' });
+    const repo = gitRepo({ 'README.md': '# data\n' });
+    writeFiles(repo, { keep: 'x' });
     const missing = await run(repo, 'data', 'add', 'keep', 'nope.csv');
     expect(missing).toMatchObject({ code: 2, stdout: '' });
     expect(missing.stderr).toMatch(/^error: nope.csv: no such file or directory\nhint: /);
@@ -214,7 +225,8 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
   });
 
   it('a symlink loop inside a directory', async () => {
-    const repo = gitRepo({ 'd/ok': 'ok' });
+    const repo = gitRepo({ 'README.md': '# data\n' });
+    writeFiles(repo, { 'd/ok': 'ok' });
     symlinkSync('b', join(repo, 'd/a'));
     symlinkSync('a', join(repo, 'd/b'));
     const r = await run(repo, 'data', 'add', 'd');
@@ -235,7 +247,8 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
   });
 
   it('permission denied (run as an unprivileged user when the tests run as root)', () => {
-    const repo = gitRepo({ 'd/open': 'open', 'd/secret': 'secret' });
+    const repo = gitRepo({ 'README.md': '# data\n' });
+    writeFiles(repo, { 'd/open': 'open', 'd/secret': 'secret' });
     chmodSync(join(repo, 'd/secret'), 0o600);
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
@@ -262,8 +275,8 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
   });
 
   it('no remote configured, and an unknown remote', async () => {
-    const repo = gitRepo({ foo: 'foo' });
-    mkdirSync(join(repo, 'empty'));
+    const repo = gitRepo({ 'README.md': '# data\n' });
+    writeFiles(repo, { foo: 'foo' });
     expect((await run(repo, 'data', 'add', 'foo')).code).toBe(0);
     const none = await run(repo, 'data', 'push');
     expect(none.code).toBe(2);

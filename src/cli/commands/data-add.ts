@@ -6,6 +6,7 @@ import {
   type AddResult,
   type PreparedAdd,
 } from '../../data/add.ts';
+import { assertNotInGit } from '../../data/gitignore.ts';
 import { repoRelative } from '../../data/repo-path.ts';
 import { listTracked } from '../../data/targets.ts';
 import type { Command } from '../command.ts';
@@ -23,7 +24,10 @@ export const dataAdd: Command = {
     const results = await withDataRepo(ctx, async (repo) => {
       const tracked = await listTracked(repo.root);
       const rels = args.positionals.map((p) => repoRelative(repo.root, p, ctx.root));
-      for (const rel of rels) checkAddable(repo, rel, tracked);
+      for (const rel of rels) {
+        checkAddable(repo, rel, tracked);
+        await assertNotInGit(repo.root, rel);
+      }
       // Every path is hashed (every read that can fail) before anything is written.
       const prepared: PreparedAdd[] = [];
       for (const rel of rels) {
