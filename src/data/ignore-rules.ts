@@ -190,12 +190,19 @@ export class IgnoreRules {
     return file.patterns.length === 0 ? this : new IgnoreRules([...this.files, file]);
   }
 
+  /**
+   * decide() for `name` inside repository-relative `dir` (with a trailing `/`, or `''`), without
+   * building the path when no pattern needs it.
+   */
+  decideEntry(dir: string, name: string, isDir: boolean): boolean {
+    if (this.onlyDefaults) return name === '.git' || (isDir && (name === '.hg' || name === '.dvc'));
+    return this.decide(dir + name, isDir);
+  }
+
   /** Whether this one path is ignored, its parents assumed not to be (a top-down walk). */
   decide(relPath: string, isDir: boolean): boolean {
-    if (this.onlyDefaults) {
-      const name = relPath.slice(relPath.lastIndexOf('/') + 1);
-      return name === '.git' || (isDir && (name === '.hg' || name === '.dvc'));
-    }
+    if (this.onlyDefaults)
+      return this.decideEntry('', relPath.slice(relPath.lastIndexOf('/') + 1), isDir);
     for (let f = this.files.length - 1; f >= 0; f--) {
       const file = this.files[f]!;
       let rel = relPath;

@@ -70,20 +70,20 @@ export function walkDir(
   const skippedDirLinks: string[] = [];
   const prefix = dir === '' ? '' : `${dir}/`;
   const visit = (rel: string, absDir: string): void => {
+    // `rel` is relative to the walked directory; `here` is the repository-relative prefix of entries.
+    const here = rel === '' ? prefix : `${prefix}${rel}/`;
     let entries: Dirent[];
     try {
       entries = readdirSync(absDir, { withFileTypes: true });
     } catch (error) {
-      throw fsError(error, prefix + rel || '.');
+      throw fsError(error, here === '' ? '.' : here.slice(0, -1));
     }
     if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDirectory())) return;
     for (const entry of entries) {
       const name = entry.name;
-      const childRel = rel === '' ? name : `${rel}/${name}`;
-      const repoRel = prefix + childRel;
       const abs = `${absDir}/${name}`;
       if (entry.isDirectory()) {
-        if (!rules.decide(repoRel, true)) visit(childRel, abs);
+        if (!rules.decideEntry(here, name, true)) visit(rel === '' ? name : `${rel}/${name}`, abs);
         continue;
       }
       let st: Stats;
@@ -92,33 +92,33 @@ export function walkDir(
       } catch (error) {
         const code = errnoCode(error);
         if (code === 'ENOENT' && entry.isSymbolicLink()) {
-          throw new InputError(`${repoRel}: dangling symbolic link`, {
+          throw new InputError(`${here}${name}: dangling symbolic link`, {
             cause: error,
             hint: 'point the link at an existing file or remove it',
           });
         }
-        throw fsError(error, repoRel);
+        throw fsError(error, here + name);
       }
       if (st.isDirectory()) {
-        if (!rules.decide(repoRel, true)) skippedDirLinks.push(repoRel);
+        if (!rules.decideEntry(here, name, true)) skippedDirLinks.push(here + name);
         continue;
       }
-      if (rules.decide(repoRel, false)) continue;
+      if (rules.decideEntry(here, name, false)) continue;
       if (name === IGNORE_FILE) {
         throw new InputError(
-          `${repoRel}: a .dvcignore file may not be inside a tracked directory`,
+          `${here}${name}: a .dvcignore file may not be inside a tracked directory`,
           {
             hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
           },
         );
       }
       if (!st.isFile()) {
-        throw new InputError(`${repoRel}: not a regular file (a socket, FIFO or device)`, {
+        throw new InputError(`${here}${name}: not a regular file (a socket, FIFO or device)`, {
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
       }
       const file: WalkedFile = {
-        relpath: childRel,
+        relpath: rel === '' ? name : `${rel}/${name}`,
         abs,
         dev: st.dev,
         ino: st.ino,
