@@ -103,12 +103,26 @@ export function uncachedOutputs(root: string): Set<string> {
   return uncached;
 }
 
+/**
+ * A recorded output path, repository-relative; one that leaves the repository (a `..` too many,
+ * an absolute path: DVC's old "external outputs") is refused, since checkout and pull write there.
+ */
+function insideRepo(path: string, source: string): string {
+  const normal = posix.normalize(path);
+  if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../') || normal === '.') {
+    throw new InputError(`${source}: output "${path}" is outside the repository`, {
+      hint: 'outputs must be files or directories inside the repository (external outputs are not supported)',
+    });
+  }
+  return normal;
+}
+
 function fromDvcFile(file: DvcFile): Tracked[] {
   const base = posix.dirname(file.file);
   const wdir = file.raw.get('wdir');
   const dir = typeof wdir === 'string' ? posix.join(base, wdir) : base;
   return file.outs.map((out, outIndex) => ({
-    path: posix.normalize(posix.join(dir, out.path)),
+    path: insideRepo(posix.isAbsolute(out.path) ? out.path : posix.join(dir, out.path), file.file),
     source: file.file,
     md5: out.md5,
     hashName: out.hashName,
@@ -131,7 +145,7 @@ export async function listTracked(root: string): Promise<Tracked[]> {
     const uncached = uncachedOutputs(root);
     for (const [stage, s] of Object.entries(lock.stages)) {
       for (const out of s.outs ?? []) {
-        const path = posix.normalize(out.path);
+        const path = insideRepo(out.path, LOCK_FILE);
         tracked.push({
           path,
           source: LOCK_FILE,

@@ -235,6 +235,16 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     untouched(repo);
   });
 
+  it('a .dvc file whose output would be written outside the repository', async () => {
+    const repo = gitRepo({
+      'evil.dvc':
+        'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: ../../outside\n',
+    });
+    const r = await run(repo, 'data', 'checkout');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: evil.dvc: output "../../outside" is outside the repository');
+  });
+
   it('a .dvc file with a bad schema, reported at file:line:col', async () => {
     const repo = gitRepo({
       'x.dvc': 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  sizee: 3\n  path: x\n',
