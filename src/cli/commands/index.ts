@@ -25,6 +25,30 @@ export const commands: Record<string, Entry> = {
     summary: 'compare params between two revisions (DVC semantics)',
     load: async () => (await import('./diff.ts')).paramsDiff,
   },
+  'data hash': {
+    summary: 'DVC-3 hash of files or directories: <md5> or <md5>.dir',
+    load: async () => (await import('./data-hash.ts')).dataHash,
+  },
+  'data add': {
+    summary: 'track data as DVC does: cache it, write <path>.dvc, .gitignore it',
+    load: async () => (await import('./data-add.ts')).dataAdd,
+  },
+  'data status': {
+    summary: 'tracked data: unchanged, modified, missing from workspace, cache or remote',
+    load: async () => (await import('./data-status.ts')).dataStatus,
+  },
+  'data push': {
+    summary: 'upload cached data to a remote (only what it lacks)',
+    load: async () => (await import('./data-push.ts')).dataPush,
+  },
+  'data pull': {
+    summary: 'download data from a remote and check it out',
+    load: async () => (await import('./data-pull.ts')).dataPull,
+  },
+  'data checkout': {
+    summary: 'put the recorded version of tracked data into the workspace',
+    load: async () => (await import('./data-checkout.ts')).dataCheckout,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */

@@ -1,0 +1,142 @@
+// Data versioning: DVC-3 hashing of a 1 GiB file against `md5sum`, of 20,000 files of 4–64 KiB
+// against `find | xargs md5sum`, and a no-op `data status` on that directory. The data is made
+// from vega-datasets content under .bench/ and deleted afterwards.
+import { Buffer } from 'node:buffer';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { report, summarize } from './lib.mjs';
+
+const GiB = 1024 ** 3;
+const FILES = 20_000;
+
+function corpus(root) {
+  const dir = join(root, 'node_modules/vega-datasets/data');
+  return Buffer.concat(
+    readdirSync(dir)
+      .sort()
+      .map((f) => readFileSync(join(dir, f))),
+  );
+}
+
+/** A deterministic pseudo-random sequence (no Math.random: the same files every run). */
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+}
+
+export function generate(root, dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'tree'), { recursive: true });
+  const data = corpus(root);
+  const fd = openSync(join(dir, 'big.bin'), 'w');
+  for (let written = 0, i = 0; written < GiB; i++) {
+    const chunk = data.subarray(0, Math.min(data.length, GiB - written));
+    writeSync(fd, Buffer.from(`chunk ${i}\n`));
+    writeSync(fd, chunk);
+    written += chunk.length + `chunk ${i}\n`.length;
+  }
+  closeSync(fd);
+  const next = lcg(20_000);
+  let bytes = 0;
+  for (let i = 0; i < FILES; i++) {
+    const size = 4096 + (next() % (60 * 1024 + 1));
+    const offset = next() % (data.length - size);
+    const sub = join(dir, 'tree', `d${String(i % 100).padStart(2, '0')}`);
+    if (i < 100) mkdirSync(sub, { recursive: true });
+    const f = openSync(join(sub, `f${i}.csv`), 'w');
+    writeSync(f, data, offset, size);
+    closeSync(f);
+    bytes += size;
+  }
+  // Old enough for the state cache to trust (files modified in the last 2 s are re-read).
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'big.bin'), old, old);
+  for (const d of readdirSync(join(dir, 'tree')))
+    for (const f of readdirSync(join(dir, 'tree', d)))
+      utimesSync(join(dir, 'tree', d, f), old, old);
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  return bytes;
+}
+
+function time(argv, { cwd, runs, before }) {
+  const samples = [];
+  for (let i = 0; i < runs + 1; i++) {
+    before?.();
+    const start = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 1 << 26,
+    });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0)
+      throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+    if (i > 0) samples.push(ms); // the first run warms the page cache
+  }
+  return summarize(samples);
+}
+
+export function run({ root }) {
+  const dir = join(root, '.bench', 'data');
+  const node = process.execPath;
+  const bin = join(root, 'bin', 'gitops-ml.js');
+  const state = join(dir, '.dvc/tmp/gitops-ml');
+  const cold = () => rmSync(state, { recursive: true, force: true });
+  try {
+    const treeBytes = generate(root, dir);
+    const runs = Number(process.env.BENCH_RUNS ?? 3);
+    const md5sumBig = time(['md5sum', 'big.bin'], { cwd: dir, runs });
+    const oursBig = time([node, bin, 'data', 'hash', 'big.bin'], { cwd: dir, runs, before: cold });
+    const md5sumTree = time(
+      ['sh', '-c', 'find tree -type f -print0 | xargs -0 md5sum > /dev/null'],
+      { cwd: dir, runs },
+    );
+    const oursTree = time([node, bin, 'data', 'hash', 'tree'], { cwd: dir, runs, before: cold });
+    execFileSync(node, [bin, 'data', 'add', 'tree'], { cwd: dir, stdio: 'ignore' });
+    const bare = time([node, '-e', ''], { cwd: dir, runs: 9 });
+    const status = time([node, bin, 'data', 'status'], { cwd: dir, runs: 9 });
+    const mib = (bytes, ms) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
+    console.log(
+      `\ndata: 1 GiB file (md5sum ${mib(GiB, md5sumBig.median)}, gitops-ml ${mib(GiB, oursBig.median)}); ` +
+        `${FILES} files, ${(treeBytes / 2 ** 20).toFixed(0)} MiB; medians, each process started cold (no state cache)`,
+    );
+    return [
+      report({
+        name: 'data hash 1 GiB file (whole process)',
+        value: oursBig.median,
+        baseline: md5sumBig.median,
+        baselineName: 'md5sum',
+        target: '>= 0.9x md5sum throughput (ratio <= 1.11)',
+        pass: oursBig.median <= md5sumBig.median / 0.9,
+      }),
+      report({
+        name: `data hash ${FILES} files (whole process)`,
+        value: oursTree.median,
+        baseline: md5sumTree.median,
+        baselineName: 'find|xargs md5sum',
+        target: '>= 1.5x faster (ratio <= 0.67)',
+        pass: oursTree.median <= md5sumTree.median / 1.5,
+      }),
+      report({
+        name: `data status, no-op, ${FILES} files`,
+        value: status.median,
+        baseline: bare.median,
+        baselineName: "node -e ''",
+        target: '<= 300 ms',
+        pass: status.median <= 300,
+      }),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

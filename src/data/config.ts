@@ -1,0 +1,162 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { InputError, SpecError } from '../errors.ts';
+import { RepoConfig, type Remote } from '../spec/schema/repo-config.ts';
+import { parseYaml } from '../spec/yaml-source.ts';
+import { checkAgainst } from '../spec/zod-diagnostics.ts';
+import { mergeDvcConfigs, parseDvcConfig, type DvcConfig } from './dvc-config.ts';
+import { errnoCode, fsError } from './fs-errors.ts';
+
+export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
+
+/** A remote, wherever it was configured; `url` is `s3://…` or an absolute directory. */
+export interface RemoteConfig {
+  name: string;
+  url: string;
+  endpoint?: string;
+  region?: string;
+  profile?: string;
+  jobs?: number;
+  /** Which file defined it, for messages. */
+  from: 'gitops-ml.yaml' | '.dvc/config';
+}
+
+export interface DataConfig {
+  root: string;
+  /** Absolute cache directory (default `.dvc/cache`). */
+  cacheDir: string;
+  /** Link types checkout tries, in order. */
+  linkTypes: LinkType[];
+  remotes: Map<string, RemoteConfig>;
+  defaultRemote: string | undefined;
+}
+
+export const DEFAULT_LINK_TYPES: LinkType[] = ['reflink', 'hardlink', 'copy'];
+const LINK_TYPES = new Set<string>(['reflink', 'hardlink', 'symlink', 'copy']);
+
+function readOptional(path: string, shown: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw fsError(error, shown);
+  }
+}
+
+/** The directory a repository-relative or absolute directory URL names. */
+function directoryOf(url: string, base: string): string {
+  const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+  return isAbsolute(path) ? path : resolve(base, path);
+}
+
+function normalizeUrl(url: string, base: string): string {
+  return url.startsWith('s3://') ? url : directoryOf(url, base);
+}
+
+function fromYaml(name: string, r: Remote, root: string): RemoteConfig {
+  const remote: RemoteConfig = { name, url: normalizeUrl(r.url, root), from: 'gitops-ml.yaml' };
+  if (r.endpoint !== undefined) remote.endpoint = r.endpoint;
+  if (r.region !== undefined) remote.region = r.region;
+  if (r.profile !== undefined) remote.profile = r.profile;
+  if (r.jobs !== undefined) remote.jobs = r.jobs;
+  return remote;
+}
+
+function fromDvc(dvc: DvcConfig, root: string): Map<string, RemoteConfig> {
+  const dvcDir = join(root, '.dvc');
+  const remotes = new Map<string, RemoteConfig>();
+  for (const [name, r] of Object.entries(dvc.remotes)) {
+    if (r.url === undefined) continue;
+    const remote: RemoteConfig = { name, url: normalizeUrl(r.url, dvcDir), from: '.dvc/config' };
+    if (r.endpointurl) remote.endpoint = r.endpointurl;
+    if (r.region) remote.region = r.region;
+    if (r.profile) remote.profile = r.profile;
+    const jobs = Number(r.jobs);
+    if (r.jobs !== undefined && Number.isInteger(jobs) && jobs > 0) remote.jobs = jobs;
+    remotes.set(name, remote);
+  }
+  return remotes;
+}
+
+function readRepoConfig(root: string): RepoConfig | undefined {
+  const text = readOptional(join(root, 'gitops-ml.yaml'), 'gitops-ml.yaml');
+  if (text === undefined) return undefined;
+  const parsed = parseYaml('gitops-ml.yaml', text);
+  if (parsed.diagnostics.length > 0) throw new SpecError(parsed.diagnostics);
+  const checked = checkAgainst(RepoConfig, parsed.source, parsed.source.value ?? {});
+  if (checked.diagnostics.length > 0 || checked.data === undefined)
+    throw new SpecError(checked.diagnostics, {
+      hint: 'fix gitops-ml.yaml (`gitops-ml validate` shows every problem)',
+    });
+  return checked.data;
+}
+
+/**
+ * Data settings: gitops-ml.yaml (`remotes`, `defaults.remote`, `cache`) over DVC's own
+ * `.dvc/config` and `.dvc/config.local`; where both define something, gitops-ml.yaml wins.
+ * Credentials are never read from these files: they come from the environment or the AWS SDK's
+ * default chain (profiles included).
+ */
+export function loadDataConfig(root: string): DataConfig {
+  const yaml = readRepoConfig(root);
+  const dvcText = readOptional(join(root, '.dvc', 'config'), '.dvc/config');
+  const localText = readOptional(join(root, '.dvc', 'config.local'), '.dvc/config.local');
+  const dvc = mergeDvcConfigs(parseDvcConfig(dvcText ?? ''), parseDvcConfig(localText ?? ''));
+
+  const remotes = fromDvc(dvc, root);
+  for (const [name, r] of Object.entries(yaml?.remotes ?? {}))
+    remotes.set(name, fromYaml(name, r, root));
+
+  const cacheDir = yaml?.cache?.dir
+    ? resolve(root, yaml.cache.dir)
+    : dvc.cacheDir
+      ? directoryOf(dvc.cacheDir, join(root, '.dvc'))
+      : join(root, '.dvc', 'cache');
+  let linkTypes: LinkType[] = yaml?.cache?.type ? [...yaml.cache.type] : DEFAULT_LINK_TYPES;
+  if (!yaml?.cache?.type && dvc.cacheType) {
+    const bad = dvc.cacheType.find((t) => !LINK_TYPES.has(t));
+    if (bad !== undefined) {
+      throw new InputError(`.dvc/config: unknown cache.type "${bad}"`, {
+        hint: 'use reflink, hardlink, symlink or copy (comma-separated, in order of preference)',
+      });
+    }
+    linkTypes = dvc.cacheType as LinkType[];
+  }
+  const defaultRemote = yaml?.defaults?.remote ?? dvc.defaultRemote;
+  return { root, cacheDir, linkTypes, remotes, defaultRemote };
+}
+
+/**
+ * The repository root for data commands: the nearest directory, from `start` up, holding `.dvc/`,
+ * `.git` or `gitops-ml.yaml` (so commands work from a subdirectory); `start` itself if none.
+ */
+export function findRepoRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (['.dvc', '.git', 'gitops-ml.yaml'].some((m) => existsSync(join(dir, m)))) return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
+}
+
+/** The remote to use: the one named, else the default; an unknown or missing one is bad input. */
+export function selectRemote(config: DataConfig, name: string | undefined): RemoteConfig {
+  const chosen = name ?? config.defaultRemote;
+  const known = [...config.remotes.keys()];
+  if (chosen === undefined) {
+    throw new InputError('no remote given and no default remote configured', {
+      hint:
+        known.length > 0
+          ? `pass -r ${known.join(' | -r ')}, or set defaults.remote in gitops-ml.yaml`
+          : 'add one under "remotes:" in gitops-ml.yaml (url: s3://bucket/prefix or a directory) and set defaults.remote',
+    });
+  }
+  const remote = config.remotes.get(chosen);
+  if (!remote) {
+    throw new InputError(`unknown remote "${chosen}"`, {
+      hint:
+        known.length > 0
+          ? `configured remotes: ${known.join(', ')}`
+          : 'no remotes are configured in gitops-ml.yaml or .dvc/config',
+    });
+  }
+  return remote;
+}

@@ -1,0 +1,209 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { HashName } from './hash-info.ts';
+import { hashFileSync } from './hasher.ts';
+
+/** A file to hash: absolute path and size (for batching and progress). */
+export interface HashJob {
+  abs: string;
+  size: number;
+}
+
+/**
+ * The worker's whole program. It is plain JavaScript evaluated by `new Worker(…, { eval: true })`
+ * so that it runs unchanged from the TypeScript sources (tests) and from the bundle (dist/):
+ * read each file with one reused buffer, md5 it, answer with the digests.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const buffer = Buffer.allocUnsafe(1 << 20);
+parentPort.on('message', ({ id, paths }) => {
+  const md5s = [];
+  let error = null;
+  for (let i = 0; i < paths.length; i++) {
+    let fd;
+    try {
+      fd = openSync(paths[i], 'r');
+      const hash = createHash('md5');
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+      }
+      md5s.push(hash.digest('hex'));
+    } catch (e) {
+      error = { index: i, code: e.code, message: e.message, syscall: e.syscall };
+      break;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  parentPort.postMessage({ id, md5s, error });
+});
+`;
+
+/** Below this much work, starting threads costs more than it saves. */
+export const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
+export const MIN_PARALLEL_FILES = 512;
+/** Work is sent to threads in batches of about this size. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+export const BATCH_FILES = 256;
+
+interface WorkerReply {
+  id: number;
+  md5s: string[];
+  error: { index: number; code?: string; message: string; syscall?: string } | null;
+}
+
+function toErrno(e: NonNullable<WorkerReply['error']>, path: string): Error {
+  const error: NodeJS.ErrnoException & { path?: string } = new Error(e.message);
+  if (e.code !== undefined) error.code = e.code;
+  if (e.syscall !== undefined) error.syscall = e.syscall;
+  error.path = path;
+  return error;
+}
+
+/** How many threads hashing may use: every core, at most 8. */
+export function hashThreads(requested?: number): number {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), 8));
+}
+
+/**
+ * Worker threads that md5 files (md5 is CPU-bound and sequential within a file, so parallelism
+ * comes from hashing several files at once). Batches go round-robin to the threads as soon as
+ * they are submitted, so hashing proceeds while the caller is still walking directories.
+ */
+export class HashPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<
+    number,
+    { paths: string[]; resolve: (md5s: string[]) => void; reject: (e: Error) => void }
+  >();
+  private next = 0;
+  private nextId = 0;
+
+  constructor(threads: number) {
+    this.workers = Array.from({ length: threads }, () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.on('message', (reply: WorkerReply) => this.settle(reply));
+      worker.on('error', (error) => {
+        for (const p of this.pending.values()) p.reject(error);
+        this.pending.clear();
+      });
+      return worker;
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (reply.error) p.reject(toErrno(reply.error, p.paths[reply.error.index]!));
+    else p.resolve(reply.md5s);
+  }
+
+  /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
+  submit(paths: string[]): Promise<string[]> {
+    const id = this.nextId++;
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { paths, resolve, reject });
+      worker.postMessage({ id, paths });
+    });
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/**
+ * Hash files that arrive over time (a directory walk): inline until there is enough work to pay
+ * for threads, then in a HashPool, batch by batch. `finish()` returns the md5s in `add` order.
+ */
+export class StreamingHasher {
+  private readonly name: HashName;
+  private readonly threads: number;
+  private readonly onBytes: ((bytes: number) => void) | undefined;
+  private readonly jobs: HashJob[] = [];
+  private readonly results: (string | undefined)[] = [];
+  private readonly running: Promise<void>[] = [];
+  private pool: HashPool | undefined;
+  private batchStart = 0;
+  private batchBytes = 0;
+  private totalBytes = 0;
+
+  constructor(
+    options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
+  ) {
+    this.name = options.name ?? 'md5';
+    this.threads = hashThreads(options.threads);
+    this.onBytes = options.onBytes;
+  }
+
+  add(job: HashJob): void {
+    this.jobs.push(job);
+    this.batchBytes += job.size;
+    this.totalBytes += job.size;
+    const parallel = this.name === 'md5' && this.threads > 1;
+    if (
+      parallel &&
+      !this.pool &&
+      (this.totalBytes >= MIN_PARALLEL_BYTES || this.jobs.length >= MIN_PARALLEL_FILES)
+    )
+      this.pool = new HashPool(this.threads);
+    if (
+      this.pool &&
+      (this.batchBytes >= BATCH_BYTES || this.jobs.length - this.batchStart >= BATCH_FILES)
+    )
+      this.flush();
+  }
+
+  private flush(): void {
+    const start = this.batchStart;
+    const batch = this.jobs.slice(start);
+    if (batch.length === 0) return;
+    this.batchStart = this.jobs.length;
+    this.batchBytes = 0;
+    this.running.push(
+      this.pool!.submit(batch.map((j) => j.abs)).then((md5s) => {
+        md5s.forEach((m, k) => (this.results[start + k] = m));
+        this.onBytes?.(batch.reduce((s, j) => s + j.size, 0));
+      }),
+    );
+  }
+
+  async finish(): Promise<string[]> {
+    try {
+      if (this.pool) {
+        this.flush();
+        await Promise.all(this.running);
+      } else {
+        const buffer = Buffer.allocUnsafe(1 << 20);
+        this.jobs.forEach((job, i) => {
+          try {
+            this.results[i] = hashFileSync(job.abs, this.name, buffer);
+          } catch (error) {
+            throw Object.assign(error as Error, { path: job.abs });
+          }
+          this.onBytes?.(job.size);
+        });
+      }
+    } finally {
+      this.pool?.close();
+    }
+    return this.results as string[];
+  }
+}
+
+/** md5 of many files (see StreamingHasher); results in `jobs` order. */
+export async function hashMany(
+  jobs: readonly HashJob[],
+  options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
+): Promise<string[]> {
+  const hasher = new StreamingHasher(options);
+  for (const job of jobs) hasher.add(job);
+  return hasher.finish();
+}

@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { posix } from 'node:path';
+import { InputError } from '../errors.ts';
+import { errnoCode, fsError } from './fs-errors.ts';
+import { IgnoreRules, parseIgnoreFile } from './ignore-rules.ts';
+import type { FileStamp } from './state.ts';
+
+export const IGNORE_FILE = '.dvcignore';
+
+/** A file found by a walk: where it is and what the state cache needs to know. */
+export interface WalkedFile extends FileStamp {
+  /** `/`-separated path relative to the walked directory. */
+  relpath: string;
+  /** Absolute path. */
+  abs: string;
+  mode: number;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  /** Symbolic links to directories: DVC does not follow them, so neither do we (they hash to nothing). */
+  skippedDirLinks: string[];
+}
+
+/** Read a `.dvcignore` in repository-relative directory `dir`, if there is one. */
+export function readIgnoreFile(
+  root: string,
+  dir: string,
+): ReturnType<typeof parseIgnoreFile> | undefined {
+  const rel = dir === '' ? IGNORE_FILE : `${dir}/${IGNORE_FILE}`;
+  let text: string;
+  try {
+    text = readFileSync(posix.join(root, rel), 'utf8');
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw fsError(error, rel);
+  }
+  return parseIgnoreFile(text, dir, rel);
+}
+
+/**
+ * The ignore rules that apply inside repository-relative directory `dir`: DVC's defaults and every
+ * `.dvcignore` from the root down to `dir`'s parent (one inside `dir` is an error, as in DVC).
+ */
+export function rulesFor(root: string, dir: string): IgnoreRules {
+  let rules = IgnoreRules.root(readIgnoreFile(root, ''));
+  const parts = dir === '' ? [] : dir.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const file = readIgnoreFile(root, parts.slice(0, i).join('/'));
+    if (file) rules = rules.with(file);
+  }
+  return rules;
+}
+
+/**
+ * Every file under repository-relative directory `dir`, as DVC's walk sees it: `.dvcignore`
+ * rules applied, nested DVC repositories skipped, symbolic links to files followed, symbolic links
+ * to directories not entered. Problems the user can fix (a symlink loop, a dangling link, a
+ * permission, a `.dvcignore` inside the tracked directory) are InputErrors. `onFile` sees each
+ * file as it is found (to start hashing during the walk).
+ */
+export function walkDir(
+  root: string,
+  dir: string,
+  rules: IgnoreRules,
+  onFile?: (file: WalkedFile) => void,
+): WalkResult {
+  const files: WalkedFile[] = [];
+  const skippedDirLinks: string[] = [];
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const visit = (rel: string, absDir: string): void => {
+    // `rel` is relative to the walked directory; `here` is the repository-relative prefix of entries.
+    const here = rel === '' ? prefix : `${prefix}${rel}/`;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(absDir, { withFileTypes: true });
+    } catch (error) {
+      throw fsError(error, here === '' ? '.' : here.slice(0, -1));
+    }
+    if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDirectory())) return;
+    for (const entry of entries) {
+      const name = entry.name;
+      const abs = `${absDir}/${name}`;
+      if (entry.isDirectory()) {
+        if (!rules.decideEntry(here, name, true)) visit(rel === '' ? name : `${rel}/${name}`, abs);
+        continue;
+      }
+      let st: Stats;
+      try {
+        st = statSync(abs);
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === 'ENOENT' && entry.isSymbolicLink()) {
+          throw new InputError(`${here}${name}: dangling symbolic link`, {
+            cause: error,
+            hint: 'point the link at an existing file or remove it',
+          });
+        }
+        throw fsError(error, here + name);
+      }
+      if (st.isDirectory()) {
+        if (!rules.decideEntry(here, name, true)) skippedDirLinks.push(here + name);
+        continue;
+      }
+      if (rules.decideEntry(here, name, false)) continue;
+      if (name === IGNORE_FILE) {
+        throw new InputError(
+          `${here}${name}: a .dvcignore file may not be inside a tracked directory`,
+          {
+            hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
+          },
+        );
+      }
+      if (!st.isFile()) {
+        throw new InputError(`${here}${name}: not a regular file (a socket, FIFO or device)`, {
+          hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
+        });
+      }
+      const file: WalkedFile = {
+        relpath: rel === '' ? name : `${rel}/${name}`,
+        abs,
+        dev: st.dev,
+        ino: st.ino,
+        mtimeMs: st.mtimeMs,
+        size: st.size,
+        mode: st.mode,
+      };
+      files.push(file);
+      onFile?.(file);
+    }
+  };
+  visit('', dir === '' ? root : `${root}/${dir}`);
+  return { files, skippedDirLinks };
+}
