@@ -3,14 +3,9 @@
  * to read back as a string, which quoting style, the escapes of double quotes, Python's float repr.
  */
 
-/** A float that must stay one even when integral (YAML `1.0`, Python `1.0`). */
-export class PyFloat {
-  readonly value: number;
+import { floatRepr, PyFloat } from '../python.ts';
 
-  constructor(value: number) {
-    this.value = value;
-  }
-}
+export { PyFloat };
 
 const resolvers: { first: string; regex: RegExp }[] = [
   { first: 'tTfF', regex: /^(?:true|True|TRUE|false|False|FALSE)$/ },
@@ -46,24 +41,7 @@ export function pythonFloatRepr(x: number): string {
   if (Number.isNaN(x)) return '.nan';
   if (x === Infinity) return '.inf';
   if (x === -Infinity) return '-.inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  const sign = mantissa.startsWith('-') ? '-' : '';
-  const digits = mantissa.replace('-', '').replace('.', '');
-  let body: string;
-  if (exp >= -4 && exp < 16) {
-    if (exp >= 0) {
-      const int = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-      body = `${int}.${digits.slice(exp + 1) || '0'}`;
-    } else {
-      body = `0.${'0'.repeat(-exp - 1)}${digits}`;
-    }
-  } else {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    body = `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return sign + body;
+  return floatRepr(x);
 }
 
 interface Analysis {

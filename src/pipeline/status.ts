@@ -1,5 +1,5 @@
 import type { ResolvedStage } from '../spec/expand.ts';
-import { pyEqual, type PyValue } from '../metrics/pyvalue.ts';
+import { PyFloat } from '../python.ts';
 
 /** What dvc.lock records for a path (structurally the data layer's LockEntry). */
 export interface LockedPath {
@@ -48,8 +48,42 @@ function sameCmd(a: string | string[], b: string | string[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+/** Equality of param values as Python compares them (1 == 1.0), through Maps, lists and objects. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const num = (v: unknown) =>
+    v instanceof PyFloat ? v.value : typeof v === 'number' ? v : undefined;
+  const x = num(a);
+  const y = num(b);
+  if (x !== undefined || y !== undefined) return x === y;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((v, i) => sameValue(v, b[i]))
+    );
+  }
+  const entries = (v: unknown): [string, unknown][] | undefined =>
+    v instanceof Map
+      ? [...(v as Map<string, unknown>).entries()]
+      : v !== null && typeof v === 'object'
+        ? Object.entries(v)
+        : undefined;
+  const ea = entries(a);
+  const eb = entries(b);
+  if (ea || eb) {
+    if (!ea || !eb || ea.length !== eb.length) return false;
+    const mb = new Map(eb);
+    return ea.every(([k, v]) => mb.has(k) && sameValue(v, mb.get(k)));
+  }
+  return a === b;
+}
+
 function show(v: unknown): string {
-  return v === undefined ? 'unset' : JSON.stringify(v);
+  if (v === undefined) return 'unset';
+  if (v instanceof PyFloat) return String(v.value);
+  if (v instanceof Map) return JSON.stringify(Object.fromEntries(v as Map<string, unknown>));
+  return JSON.stringify(v);
 }
 
 /** Outputs that are missing from the workspace but restorable from the cache. */
@@ -102,7 +136,7 @@ export function decide(
     const was = locked.params?.[ref.file]?.[ref.key];
     const now = observed.params[ref.file]?.[ref.key];
     if (was === undefined && now !== undefined) reasons.push(`param ${ref.key} added`);
-    else if (!pyEqual(was as PyValue, now as PyValue))
+    else if (!sameValue(was, now))
       reasons.push(`param ${ref.key} changed: ${show(was)} → ${show(now)}`);
   }
   for (const [file, values] of Object.entries(locked.params ?? {})) {

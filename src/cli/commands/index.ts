@@ -13,6 +13,10 @@ export const commands: Record<string, Entry> = {
     summary: 'check specs: schema, cross-references, cycles',
     load: async () => (await import('./validate.ts')).validate,
   },
+  run: {
+    summary: 'run pipeline stages with cache and lock, on GPUs, with cost',
+    load: async () => (await import('./run.ts')).run,
+  },
   plan: {
     summary: 'pipelines affected by changes since a ref, as an Actions matrix',
     load: async () => (await import('./plan.ts')).plan,

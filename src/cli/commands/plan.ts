@@ -1,30 +1,15 @@
-import { changedFiles, mergeBase } from '../../git/changes.ts';
-import { git } from '../../git/run.ts';
-import { resolveRevision, revisionReader } from '../../git/revision.ts';
 import { ExitCode, SpecError } from '../../errors.ts';
-import { affectedPipelines, type Affected, type Side } from '../../pipeline/affected.ts';
+import type { Affected } from '../../pipeline/affected.ts';
+import { changesSince } from '../../pipeline/changes-since.ts';
 import {
   jobTimeoutMinutes,
   matrices,
   pipelineRoute,
   type MatrixEntry,
 } from '../../pipeline/routing.ts';
-import { resolvePipeline } from '../../spec/expand.ts';
-import { Findings } from '../../spec/findings.ts';
-import { loadRepo } from '../../spec/load.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
-import type { RepoReader } from '../../spec/repo.ts';
 import { validateRepo } from '../../spec/validate.ts';
 import type { Command } from '../command.ts';
-
-async function sideOf(reader: RepoReader): Promise<Side> {
-  const { repo } = await loadRepo(reader);
-  const findings = new Findings();
-  return {
-    repo,
-    pipelines: new Map(repo.pipelines.map((p) => [p.name, resolvePipeline(p, repo, findings)])),
-  };
-}
 
 export const plan: Command = {
   name: 'plan',
@@ -39,10 +24,7 @@ export const plan: Command = {
         head.diagnostics.filter((d) => d.severity === 'error'),
         { hint: 'run gitops-ml validate' },
       );
-    const headSide: Side = {
-      repo: head.repo,
-      pipelines: new Map(head.pipelines.map((p) => [p.name, p])),
-    };
+    const byName = new Map(head.pipelines.map((p) => [p.name, p]));
     const since = typeof args.values.since === 'string' ? args.values.since : undefined;
     let affected: Affected[];
     let base: string | undefined;
@@ -53,24 +35,14 @@ export const plan: Command = {
         reasons: ['no --since: every pipeline'],
       }));
     } else {
-      const sinceSha = await resolveRevision(ctx.root, since);
-      const headSha = (
-        await git(ctx.root, ['rev-parse', '--verify', '--quiet', 'HEAD'], {
-          allowFailure: [1, 128],
-        })
-      )?.stdout.trim();
-      base = (headSha ? await mergeBase(ctx.root, sinceSha, headSha) : undefined) ?? sinceSha;
-      changed = await changedFiles(ctx.root, base);
-      const reader = await revisionReader(ctx.root, base);
-      try {
-        affected = affectedPipelines(await sideOf(reader), headSide, changed);
-      } finally {
-        reader.close();
-      }
+      const found = await changesSince(ctx.root, head, since);
+      base = found.base;
+      changed = found.changed;
+      affected = found.affected;
     }
     const config = head.repo.config?.data;
     const entries: MatrixEntry[] = affected.map((a) => {
-      const p = headSide.pipelines.get(a.pipeline)!;
+      const p = byName.get(a.pipeline)!;
       return {
         pipeline: a.pipeline,
         ...pipelineRoute(p, config),

@@ -1,10 +1,21 @@
 import type { ResolvedStage } from '../../spec/expand.ts';
-import { getDotted } from '../../spec/template.ts';
+import { paramValues, type YamlValue } from '../../data/index.ts';
 import type { LockedStage, Observed } from '../status.ts';
 import type { ArtifactStore, PathHash } from './store.ts';
 
-/** Params files by path, as plain values (read once per run). */
-export type ParamsFiles = ReadonlyMap<string, unknown>;
+/** Params files by path, as their text (read once per run). */
+export type ParamsFiles = ReadonlyMap<string, string>;
+
+/** A param's value as dvc.lock records it (YAML types kept: `1.0` stays a float), or undefined. */
+export function readParam(params: ParamsFiles, file: string, key: string): YamlValue | undefined {
+  const text = params.get(file);
+  if (text === undefined) return undefined;
+  try {
+    return paramValues(text, file, [key])[key];
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Observation extends Observed {
   deps: ReadonlyMap<string, PathHash | undefined>;
@@ -36,9 +47,7 @@ export async function observe(
       cached.add(out.path);
   }
   const values: Record<string, Record<string, unknown>> = {};
-  for (const ref of stage.params) {
-    const found = getDotted(params.get(ref.file), ref.key);
-    (values[ref.file] ??= {})[ref.key] = found.found ? found.value : undefined;
-  }
+  for (const ref of stage.params)
+    (values[ref.file] ??= {})[ref.key] = readParam(params, ref.file, ref.key);
   return { deps, outs, cached, params: values };
 }

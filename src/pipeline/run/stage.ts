@@ -11,10 +11,9 @@ import { stageRoute } from '../routing.ts';
 import { lockedCmd, type LockedPath, type LockedStage } from '../status.ts';
 import { OutputBackup } from './backup.ts';
 import { acquireGpus, type GpuContext } from './gpus.ts';
-import type { ParamsFiles } from './observe.ts';
+import { readParam, type ParamsFiles } from './observe.ts';
 import type { RunLog, StageReport } from './report.ts';
 import type { ArtifactStore, PathHash } from './store.ts';
-import { getDotted } from '../../spec/template.ts';
 
 export interface StageContext {
   root: string;
@@ -242,7 +241,7 @@ export async function runStage(
       );
     const params: Record<string, Record<string, unknown>> = {};
     for (const ref of stage.params)
-      (params[ref.file] ??= {})[ref.key] = getDotted(ctx.params.get(ref.file), ref.key).value;
+      (params[ref.file] ??= {})[ref.key] = readParam(ctx.params, ref.file, ref.key);
     const lock: LockedStage = {
       cmd: lockedCmd(stage),
       deps: deps.sort(byPath),

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { closeDataRepo, openDataRepo } from '../../data/index.ts';
+import { ExitCode, SpecError } from '../../errors.ts';
+import { gitState, gitVersion } from '../../git/info.ts';
+import { changesSince } from '../../pipeline/changes-since.ts';
+import { GpuClaims } from '../../pipeline/gpu/claims.ts';
+import { nvidiaSmiRunner } from '../../pipeline/gpu/inventory.ts';
+import { StageGraph, selectStages } from '../../pipeline/graph.ts';
+import { dataStore } from '../../pipeline/run/data-store.ts';
+import { lockFiles } from '../../pipeline/run/lock-store.ts';
+import { buildRunRecord, recordPathFor, writeRunRecord } from '../../pipeline/run/record.ts';
+import { lockRepository } from '../../pipeline/run/repo-lock.ts';
+import { runStages, type RunResult } from '../../pipeline/run/runner.ts';
+import type { ResolvedPipeline } from '../../spec/expand.ts';
+import { nodeRepoReader } from '../../spec/node-reader.ts';
+import { validateRepo } from '../../spec/validate.ts';
+import type { Command, CommandContext } from '../command.ts';
+import { cliRunLog, runMarkdown } from '../run-log.ts';
+
+/** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
+function interruptOnSignals(controller: AbortController, ctx: CommandContext): () => void {
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    count++;
+    if (count > 1 && signal === 'SIGINT') process.exit(130);
+    ctx.io.stderr.write(
+      `\n${ctx.style.yellow(signal)}: stopping the running stage and putting its outputs back...\n`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run pipeline stages with cache and lock, on GPUs, with cost',
+  usage:
+    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--json]',
+  options: {
+    stage: { type: 'string' },
+    downstream: { type: 'boolean' },
+    force: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    since: { type: 'string' },
+  },
+  positionals: true,
+  async run(args, ctx) {
+    const validation = await validateRepo(nodeRepoReader(ctx.root));
+    if (!validation.valid) {
+      throw new SpecError(
+        validation.diagnostics.filter((d) => d.severity === 'error'),
+        { hint: 'run gitops-ml validate' },
+      );
+    }
+    let names = args.positionals;
+    if (typeof args.values.since === 'string') {
+      const found = await changesSince(ctx.root, validation, args.values.since);
+      names = found.affected
+        .map((a) => a.pipeline)
+        .filter((p) => names.length === 0 || names.includes(p));
+      if (names.length === 0) {
+        ctx.io.stderr.write(
+          `${ctx.style.green('✓')} no pipeline is affected since ${args.values.since}\n`,
+        );
+        if (ctx.json)
+          ctx.io.stdout.write(
+            JSON.stringify({ status: 'succeeded', exitCode: 0, stages: [], records: [] }, null, 2) +
+              '\n',
+          );
+        return { exitCode: ExitCode.ok, outputs: { status: 'succeeded' } };
+      }
+    }
+    const pipelines = new Map(validation.pipelines.map((p) => [p.name, p]));
+    const stages = selectStages(new StageGraph(validation.pipelines), validation.pipelines, {
+      pipelines: names,
+      stage: typeof args.values.stage === 'string' ? args.values.stage : undefined,
+      downstream: args.values.downstream === true,
+    });
+    const dryRun = args.values['dry-run'] === true;
+    const unlock = dryRun ? () => {} : lockRepository(ctx.root);
+    const controller = new AbortController();
+    const stopListening = interruptOnSignals(controller, ctx);
+    const data = openDataRepo(ctx.root);
+    const startedAt = new Date();
+    const git = await gitState(ctx.root);
+    let result: RunResult;
+    try {
+      const paramFiles = [...new Set(stages.flatMap((s) => s.params.map((p) => p.file)))];
+      const params = new Map<string, string>();
+      for (const file of paramFiles)
+        params.set(file, await readFile(join(ctx.root, file), 'utf8').catch(() => ''));
+      result = await runStages(stages, {
+        root: ctx.root,
+        config: validation.repo.config?.data,
+        pipelines,
+        store: dataStore(data),
+        locks: lockFiles(ctx.root),
+        gpu: { smi: nvidiaSmiRunner(), claims: new GpuClaims() },
+        parentEnv: ctx.io.env,
+        params,
+        signal: controller.signal,
+        log: cliRunLog(ctx.io, ctx.style, ctx.actions),
+        samplerIntervalMs: Number(ctx.io.env.GITOPS_ML_GPU_SAMPLE_MS ?? 1000),
+        runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
+        force: args.values.force === true,
+        dryRun,
+      });
+    } finally {
+      stopListening();
+      await closeDataRepo(data);
+      unlock();
+    }
+    const records: string[] = [];
+    if (!dryRun) {
+      const lockStore = lockFiles(ctx.root);
+      const touched = new Set(
+        result.stages
+          .filter((s) => ['ran', 'failed', 'interrupted'].includes(s.action))
+          .map((s) => s.pipeline),
+      );
+      for (const name of touched) {
+        const pipeline = pipelines.get(name) as ResolvedPipeline;
+        const record = buildRunRecord(
+          pipeline,
+          result.status,
+          result.stages,
+          await lockStore.read(pipeline.spec.source.file),
+          {
+            id: randomUUID(),
+            startedAt,
+            finishedAt: new Date(),
+            git,
+            gitVersion: await gitVersion(ctx.root),
+            nvidiaDriver: null,
+            runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
+            env: ctx.io.env,
+          },
+          validation.repo.config?.data,
+        );
+        const path = recordPathFor(pipeline);
+        await writeRunRecord(ctx.root, path, record);
+        records.push(path);
+      }
+    }
+    const s = ctx.style;
+    const ran = result.stages.filter((r) => r.action === 'ran').length;
+    const skipped = result.stages.filter(
+      (r) => r.action === 'skipped' || r.action === 'restored',
+    ).length;
+    const line =
+      result.status === 'succeeded'
+        ? `${s.green('✓')} ${ran} stage${ran === 1 ? '' : 's'} ran, ${skipped} up to date`
+        : result.status === 'planned'
+          ? `${result.stages.filter((r) => r.action === 'would-run').length} of ${result.stages.length} stages would run`
+          : `${s.red('✗')} run ${result.status}`;
+    ctx.io.stderr.write(
+      `${line}${records.length ? s.dim(` (run record: ${records.join(', ')})`) : ''}\n`,
+    );
+    if (ctx.json) ctx.io.stdout.write(JSON.stringify({ ...result, records }, null, 2) + '\n');
+    return {
+      exitCode: result.exitCode,
+      summary: `### Run: ${result.status}\n\n${runMarkdown(result.stages)}`,
+      outputs: { status: result.status, 'run-records': JSON.stringify(records) },
+    };
+  },
+};
