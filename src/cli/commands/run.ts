@@ -102,7 +102,12 @@ export const run: Command = {
         pipelines,
         store: dataStore(data),
         locks: lockFiles(ctx.root),
-        gpu: { smi: nvidiaSmiRunner(), claims: new GpuClaims() },
+        gpu: {
+          smi: nvidiaSmiRunner(ctx.io.env.GITOPS_ML_NVIDIA_SMI ?? 'nvidia-smi', { ...ctx.io.env }),
+          claims: new GpuClaims(ctx.io.env.GITOPS_ML_GPU_CLAIMS),
+        },
+        smiProgram: ctx.io.env.GITOPS_ML_NVIDIA_SMI,
+        smiEnv: { ...ctx.io.env },
         parentEnv: ctx.io.env,
         params,
         signal: controller.signal,

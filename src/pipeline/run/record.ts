@@ -55,10 +55,14 @@ export interface RunFacts {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Where a pipeline's run record is committed: next to its (first) metrics file. */
+/**
+ * Where a pipeline's run record is committed: next to its (first) metrics file, or in `runs/` when
+ * that file sits at the repository root (or there is none).
+ */
 export function recordPathFor(pipeline: ResolvedPipeline): string {
   const metrics = pipeline.stages.flatMap((s) => s.outs.filter((o) => o.kind === 'metric'))[0];
-  return join(metrics ? dirname(metrics.path) : 'runs', `${pipeline.name}.run.json`);
+  const dir = metrics ? dirname(metrics.path) : '.';
+  return join(dir === '.' ? 'runs' : dir, `${pipeline.name}.run.json`);
 }
 
 /** Build the record of a pipeline's part in a run from its stage reports and lock entries. */
