@@ -107,8 +107,8 @@ describe('gitops-ml run', () => {
       {
         path: 'model',
         hash: 'md5',
-        md5: expect.stringMatching(/^[0-9a-f]{32}\.dir$/),
-        size: expect.any(Number),
+        md5: expect.stringMatching(/^[0-9a-f]{32}\.dir$/) as unknown,
+        size: expect.any(Number) as unknown,
         nfiles: 1,
       },
     ]);
@@ -255,7 +255,8 @@ describe('gitops-ml run', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('✗ p:long interrupted; its previous outputs were put back');
     expect(read(repo, 'long.txt')).toBe('previous');
-    expect(parse(read(repo, 'pipelines/p.lock')).stages.long).toBeUndefined();
+    const lock = parse(read(repo, 'pipelines/p.lock')) as { stages: Record<string, unknown> };
+    expect(lock.stages.long).toBeUndefined();
   });
 });
 
