@@ -13,6 +13,14 @@ export const commands: Record<string, Entry> = {
     summary: 'check specs: schema, cross-references, cycles',
     load: async () => (await import('./validate.ts')).validate,
   },
+  'data validate': {
+    summary: "check a pipeline's datasets against its validation suites (DuckDB)",
+    load: async () => (await import('./data-validate.ts')).dataValidate,
+  },
+  'data profile': {
+    summary: 'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
+    load: async () => (await import('./data-profile.ts')).dataProfile,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */

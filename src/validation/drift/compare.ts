@@ -1,0 +1,173 @@
+// The current side of drift: aggregates that ride along in the main pass over the data (no
+// separate scan), then the per-column scores and the dataset verdict.
+
+import { asDouble, asText, toNumber } from '../columns.ts';
+import type { Row } from '../engine.ts';
+import type { AggregateList } from '../plan.ts';
+import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
+import { str } from '../sql.ts';
+import {
+  binCounts,
+  DEFAULT_SHARE,
+  doubleList,
+  isPValue,
+  ksEdges,
+  type ReferenceColumn,
+  type ReferenceSummary,
+} from './reference.ts';
+import {
+  binnedWasserstein,
+  chiSquaredPValue,
+  jensenShannonDistance,
+  ksPValue,
+  ksStatistic,
+  populationStabilityIndex,
+  stable,
+} from './stats.ts';
+
+export const STATISTICS: Record<DriftMethod, string> = {
+  ks: 'p-value, two-sample Kolmogorov–Smirnov',
+  chisquare: 'p-value, chi-squared test of homogeneity',
+  wasserstein: 'Wasserstein-1 distance / reference std (population)',
+  jensenshannon: 'Jensen–Shannon distance, natural log (0..0.833)',
+  psi: 'population stability index, natural log',
+};
+
+interface Aliases {
+  histogram: string;
+  count: string;
+  min?: string;
+  max?: string;
+}
+
+/** Add the current-side aggregates of every compared column; returns how to score them. */
+export function planCurrent(
+  aggregates: AggregateList,
+  summary: ReferenceSummary,
+  share: number | undefined,
+): (row: Row) => DriftSummary {
+  const plans = summary.columns.map((ref) => {
+    const col = summary.current.get(ref.column)!;
+    let aliases: Aliases;
+    if (ref.kind === 'categorical') {
+      const text = asText(col);
+      const inList = ref.categories.length > 0 ? `${text} IN (${ref.categories.map(str).join(', ')})` : 'false';
+      aliases = {
+        histogram: aggregates.add(`histogram(${text}) FILTER (WHERE ${inList})`),
+        count: aggregates.add(`count(${text})`),
+      };
+    } else {
+      const v = asDouble(col);
+      const edges = ref.method === 'ks' ? ksEdges(ref.values) : ref.edges;
+      aliases = {
+        histogram: aggregates.add(`histogram(${v}, ${doubleList(edges)})`),
+        count: aggregates.add(`count(${v})`),
+        min: aggregates.add(`min(${v})`),
+        max: aggregates.add(`max(${v})`),
+      };
+    }
+    return { ref, aliases };
+  });
+  return (row) => summarize(summary, share ?? DEFAULT_SHARE, plans.map((p) => score(p.ref, p.aliases, row)));
+}
+
+function summarize(summary: ReferenceSummary, share: number, scored: (DriftColumn | string)[]): DriftSummary {
+  const columns: DriftColumn[] = [];
+  const skipped = [...summary.skipped];
+  scored.forEach((s, i) => {
+    if (typeof s === 'string') skipped.push({ column: summary.columns[i]!.column, reason: s });
+    else columns.push(s);
+  });
+  const drifted = columns.filter((c) => c.drifted).length;
+  const driftedShare = columns.length > 0 ? drifted / columns.length : 0;
+  return {
+    reference: summary.path,
+    columns,
+    skipped,
+    driftedColumns: drifted,
+    driftedShare: stable(driftedShare),
+    share,
+    datasetDrift: columns.length > 0 && driftedShare >= share,
+  };
+}
+
+function score(ref: ReferenceColumn, aliases: Aliases, row: Row): DriftColumn | string {
+  const currentCount = toNumber(row[aliases.count]);
+  if (currentCount === 0) return 'no values in the current data';
+  let value: number;
+  let bins: number;
+  if (ref.kind === 'categorical') {
+    const found = new Map<string, number>();
+    const hist = row[aliases.histogram];
+    if (Array.isArray(hist)) {
+      for (const e of hist) {
+        const entry = e as { key?: unknown; value?: unknown };
+        found.set(String(entry.key), toNumber(entry.value as Row[string]));
+      }
+    }
+    const listed = ref.categories.map((c) => found.get(c) ?? 0);
+    const current = [...listed, currentCount - listed.reduce((a, b) => a + b, 0)];
+    value = binnedScore(ref.method, ref.counts, current);
+    bins = ref.categories.length + (ref.counts.at(-1)! > 0 || current.at(-1)! > 0 ? 1 : 0);
+  } else if (ref.method === 'ks') {
+    // Both CDFs at every reference value v and just below it: the largest gap is at one of them.
+    const edges = ksEdges(ref.values);
+    const counts = binCounts(row[aliases.histogram], edges);
+    const cdfAt: number[] = [];
+    let running = 0;
+    for (const c of counts.slice(0, edges.length)) cdfAt.push((running += c) / currentCount);
+    const refCdf: number[] = [];
+    const curCdf: number[] = [];
+    let refRunning = 0;
+    let e = 0;
+    ref.values.forEach((v, k) => {
+      while (edges[e] !== v) e++;
+      refCdf.push(refRunning / ref.total);
+      curCdf.push(e > 0 ? cdfAt[e - 1]! : 0);
+      refRunning += ref.counts[k]!;
+      refCdf.push(refRunning / ref.total);
+      curCdf.push(cdfAt[e]!);
+    });
+    const d = ksStatistic(refCdf, curCdf);
+    value = ksPValue(d, ref.total, currentCount);
+    bins = ref.values.length;
+  } else {
+    const current = binCounts(row[aliases.histogram], ref.edges);
+    bins = current.length;
+    if (ref.method === 'wasserstein') {
+      const lo = Math.min(ref.min, toNumber(row[aliases.min!]));
+      const hi = Math.max(ref.max, toNumber(row[aliases.max!]));
+      const points = [lo, ...ref.edges, hi];
+      value = binnedWasserstein(points, ref.counts, current) / Math.max(ref.std, 0.001);
+    } else {
+      value = binnedScore(ref.method, ref.counts, current);
+    }
+  }
+  const drifted = isPValue(ref.method) ? value < ref.threshold : value >= ref.threshold;
+  return {
+    column: ref.column,
+    kind: ref.kind,
+    method: ref.method,
+    statistic: STATISTICS[ref.method],
+    score: stable(value),
+    threshold: ref.threshold,
+    drifted,
+    referenceCount: ref.total,
+    currentCount,
+    bins,
+  };
+}
+
+function binnedScore(method: DriftMethod, reference: number[], current: number[]): number {
+  switch (method) {
+    case 'chisquare':
+      return chiSquaredPValue(reference, current);
+    case 'psi':
+      return populationStabilityIndex(reference, current);
+    case 'jensenshannon':
+      return jensenShannonDistance(reference, current);
+    case 'ks':
+    case 'wasserstein':
+      throw new Error(`${method} compares numbers, not bins`);
+  }
+}
