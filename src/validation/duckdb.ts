@@ -63,7 +63,9 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   async function execute(sql: string): Promise<Row[]> {
     statements++;
     try {
+      const t0 = performance.now();
       const reader = await connection.runAndReadAll(sql);
+      if (process.env.GITOPS_ML_SQL_TIMING) console.error(`[${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 160).replace(/\s+/g, ' ')}`);
       return reader.getRowObjectsJson() as Row[];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

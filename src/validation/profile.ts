@@ -13,7 +13,7 @@ import {
   type Column,
   type TypeFamily,
 } from './columns.ts';
-import { binCounts, doubleList } from './drift/reference.ts';
+import { binCounts, doubleList } from './drift/bins.ts';
 import { stable } from './drift/stats.ts';
 import type { Engine, JsonValue, Row } from './engine.ts';
 import type { CsvDialect } from './results.ts';

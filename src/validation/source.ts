@@ -3,14 +3,14 @@
 // parsed the same way.
 
 import { randomUUID } from 'node:crypto';
-import { posix } from 'node:path';
+import { join } from 'node:path';
 import { InfraError, InputError } from '../errors.ts';
 import type { Dataset } from '../spec/schema/validation.ts';
 import { isEngineError, shortEngineMessage, type Engine, type JsonValue } from './engine.ts';
 import { family, formatOf, listDataFiles, type DataFormat } from './files.ts';
 import { explainMissing, type Producer } from './missing-data.ts';
 import type { CsvDialect, SourceInfo } from './results.ts';
-import { ident, list, str } from './sql.ts';
+import { list, relativize, str } from './sql.ts';
 
 export interface DatasetInput {
   /** Repository-relative file, directory or glob. */
@@ -77,15 +77,18 @@ export async function openSource(
     );
   }
   const format = input.format ?? formatOf(files[0]!)!;
+  // SQL names files by absolute path (DuckDB checks access before resolving relative paths);
+  // results print them relative to the repository again (displaySql).
+  const paths = files.map((f) => join(root, f));
   try {
-    if (format === 'csv' || format === 'tsv') return await openCsv(engine, input, files, format);
-    if (format === 'parquet') return await openParquet(engine, input.path, files);
-    return await openJson(engine, input.path, files, format);
+    if (format === 'csv' || format === 'tsv') return await openCsv(engine, input, files, paths, format);
+    if (format === 'parquet') return await openParquet(engine, input.path, files, paths);
+    return await openJson(engine, input.path, files, paths, format);
   } catch (error) {
     if (isEngineError(error) && error.kind !== 'sql') {
       throw new DataUnavailableError(
         'unreadable',
-        `cannot read ${input.path}: ${shortEngineMessage(error.message)}`,
+        `cannot read ${input.path}: ${relativize(root, shortEngineMessage(error.message))}`,
         {
           cause: error,
           hint: `check that ${files.length === 1 ? 'the file' : 'every file'} is ${format} (set \`format:\` on the dataset otherwise)`,
@@ -105,8 +108,13 @@ async function describe(engine: Engine, relation: string): Promise<{ name: strin
   return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
 }
 
-async function openParquet(engine: Engine, path: string, files: string[]): Promise<Source> {
-  const relation = `read_parquet(${fileList(files)}, union_by_name = true)`;
+async function openParquet(
+  engine: Engine,
+  path: string,
+  files: string[],
+  paths: string[],
+): Promise<Source> {
+  const relation = `read_parquet(${fileList(paths)}, union_by_name = true)`;
   return {
     path,
     format: 'parquet',
@@ -236,10 +244,11 @@ async function openCsv(
   engine: Engine,
   input: DatasetInput,
   files: string[],
+  paths: string[],
   format: 'csv' | 'tsv',
 ): Promise<Source> {
   const pinnedAll = fullyPinned(input.csv);
-  const sniffed = pinnedAll ? undefined : await sniffCsv(engine, files[0]!, input.csv, format);
+  const sniffed = pinnedAll ? undefined : await sniffCsv(engine, paths[0]!, input.csv, format);
   const dialect = pinDialect(sniffed, input.csv, input.textColumns);
   if (dialect.columns.length === 0) {
     throw new DataUnavailableError('unreadable', `cannot read ${input.path}: no columns found`, {
@@ -254,11 +263,11 @@ async function openCsv(
     files,
     columns: dialect.columns,
     scan: readCsvSql(
-      files,
+      paths,
       dialect,
       `store_rejects = true, rejects_table = ${str(rejects.errors)}, rejects_scan = ${str(rejects.scans)}`,
     ),
-    relation: readCsvSql(files, dialect, 'ignore_errors = true'),
+    relation: readCsvSql(paths, dialect, 'ignore_errors = true'),
     dialect,
     sniffed: !pinnedAll,
     rejects,
@@ -279,9 +288,10 @@ async function openJson(
   engine: Engine,
   path: string,
   files: string[],
+  paths: string[],
   format: 'json' | 'jsonl',
 ): Promise<Source> {
-  const objects = `read_json_objects(${fileList(files)}, format = ${str(format === 'jsonl' ? 'newline_delimited' : 'auto')}, ignore_errors = true)`;
+  const objects = `read_json_objects(${fileList(paths)}, format = ${str(format === 'jsonl' ? 'newline_delimited' : 'auto')}, ignore_errors = true)`;
   const [row] = await engine.all(
     `SELECT json_group_structure(CASE WHEN ${IS_OBJECT} THEN json END) AS structure, count(*) FILTER (WHERE NOT ${IS_OBJECT}) AS malformed FROM ${objects}`,
   );
@@ -309,17 +319,4 @@ async function openJson(
     relation,
     malformed: Number(row?.malformed ?? 0),
   };
-}
-
-/** Column names as SQL, for messages listing what a dataset has. */
-export function columnNames(source: Pick<Source, 'columns'>): string[] {
-  return source.columns.map((c) => c.name);
-}
-
-export function quoteColumns(names: readonly string[]): string {
-  return names.map(ident).join(', ');
-}
-
-export function relativeTo(root: string, file: string): string {
-  return posix.relative(root, file) || file;
 }

@@ -33,3 +33,8 @@ export function list(items: readonly string[]): string {
 export function trimQuery(sql: string): string {
   return sql.trim().replace(/;\s*$/, '').trim();
 }
+
+/** Text as printed in results: absolute paths under `root` (in SQL, in messages) become relative. */
+export function relativize(root: string, text: string): string {
+  return text.split(root.endsWith('/') ? root : `${root}/`).join('');
+}

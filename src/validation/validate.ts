@@ -25,7 +25,7 @@ import type {
   ValidationReport,
 } from './results.ts';
 import { DataUnavailableError, openSource, type Source } from './source.ts';
-import { ident, str } from './sql.ts';
+import { ident, relativize, str } from './sql.ts';
 import { driftCheck } from './drift/result.ts';
 
 /** A pipeline as validation needs it: its name, spec, file, and what its stages produce. */
@@ -151,20 +151,18 @@ export async function validateSuite(
   const suite = target.spec.validation![index]!;
   const engine = options.engine;
   const before = engine.statements;
-  const result = (
-    checks: CheckResult[],
-    extra: Partial<DatasetResult> = {},
-  ): DatasetResult => ({
-    pipeline: target.name,
-    dataset: suite.dataset,
-    suite: index,
-    specFile: target.file,
-    status: statusOf(checks, extra.error !== undefined),
-    checks,
-    queries: engine.statements - before,
-    counts: countStatuses(checks),
-    ...extra,
-  });
+  const result = (checks: CheckResult[], extra: Partial<DatasetResult> = {}): DatasetResult =>
+    relativeResult(options.root, {
+      pipeline: target.name,
+      dataset: suite.dataset,
+      suite: index,
+      specFile: target.file,
+      status: statusOf(checks, extra.error !== undefined),
+      checks,
+      queries: engine.statements - before,
+      counts: countStatuses(checks),
+      ...extra,
+    });
   const textColumns = Object.entries(suite.columns ?? {})
     .filter(([, c]) => c.type === 'string')
     .map(([n]) => n);
@@ -261,6 +259,21 @@ export async function validateSuite(
     ...(drift && { drift }),
     ...(failed && { error: failed }),
   });
+}
+
+/** Paths in SQL and messages relative to the repository, as users run them. */
+function relativeResult(root: string, r: DatasetResult): DatasetResult {
+  const rel = (text: string) => relativize(root, text);
+  return {
+    ...r,
+    checks: r.checks.map((c) => ({
+      ...c,
+      message: rel(c.message),
+      ...(c.failingRowsSql !== undefined && { failingRowsSql: rel(c.failingRowsSql) }),
+    })),
+    ...(r.source && { source: { ...r.source, relation: rel(r.source.relation) } }),
+    ...(r.error && { error: { ...r.error, message: rel(r.error.message) } }),
+  };
 }
 
 async function openOthers(

@@ -6,12 +6,10 @@ import type { Row } from '../engine.ts';
 import type { AggregateList } from '../plan.ts';
 import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
 import { str } from '../sql.ts';
+import { binCounts, doubleList, tailSql } from './bins.ts';
 import {
-  binCounts,
   DEFAULT_SHARE,
-  doubleList,
   isPValue,
-  ksEdges,
   type ReferenceColumn,
   type ReferenceSummary,
 } from './reference.ts';
@@ -36,8 +34,9 @@ export const STATISTICS: Record<DriftMethod, string> = {
 interface Aliases {
   histogram: string;
   count: string;
-  min?: string;
-  max?: string;
+  /** Wasserstein: Σ(e0 − x) below the first edge and Σ(x − ek) above the last. */
+  below?: string;
+  above?: string;
 }
 
 /** Add the current-side aggregates of every compared column; returns how to score them. */
@@ -51,24 +50,32 @@ export function planCurrent(
     let aliases: Aliases;
     if (ref.kind === 'categorical') {
       const text = asText(col);
-      const inList = ref.categories.length > 0 ? `${text} IN (${ref.categories.map(str).join(', ')})` : 'false';
+      const inList =
+        ref.categories.length > 0 ? `${text} IN (${ref.categories.map(str).join(', ')})` : 'false';
       aliases = {
         histogram: aggregates.add(`histogram(${text}) FILTER (WHERE ${inList})`),
         count: aggregates.add(`count(${text})`),
       };
     } else {
       const v = asDouble(col);
-      const edges = ref.method === 'ks' ? ksEdges(ref.values) : ref.edges;
       aliases = {
-        histogram: aggregates.add(`histogram(${v}, ${doubleList(edges)})`),
+        histogram: aggregates.add(`histogram(${v}, ${doubleList(ref.edges)})`),
         count: aggregates.add(`count(${v})`),
-        min: aggregates.add(`min(${v})`),
-        max: aggregates.add(`max(${v})`),
       };
+      if (ref.method === 'wasserstein') {
+        const tails = tailSql(v, ref.edges);
+        aliases.below = aggregates.add(tails.below);
+        aliases.above = aggregates.add(tails.above);
+      }
     }
     return { ref, aliases };
   });
-  return (row) => summarize(summary, share ?? DEFAULT_SHARE, plans.map((p) => score(p.ref, p.aliases, row)));
+  return (row) =>
+    summarize(
+      summary,
+      share ?? DEFAULT_SHARE,
+      plans.map((p) => score(p.ref, p.aliases, row)),
+    );
 }
 
 function summarize(summary: ReferenceSummary, share: number, scored: (DriftColumn | string)[]): DriftSummary {
@@ -101,44 +108,27 @@ function score(ref: ReferenceColumn, aliases: Aliases, row: Row): DriftColumn | 
     const hist = row[aliases.histogram];
     if (Array.isArray(hist)) {
       for (const e of hist) {
-        const entry = e as { key?: unknown; value?: unknown };
-        found.set(String(entry.key), toNumber(entry.value as Row[string]));
+        const entry = e as { key?: Row[string]; value?: Row[string] };
+        found.set(String(entry.key), toNumber(entry.value));
       }
     }
     const listed = ref.categories.map((c) => found.get(c) ?? 0);
     const current = [...listed, currentCount - listed.reduce((a, b) => a + b, 0)];
     value = binnedScore(ref.method, ref.counts, current);
     bins = ref.categories.length + (ref.counts.at(-1)! > 0 || current.at(-1)! > 0 ? 1 : 0);
-  } else if (ref.method === 'ks') {
-    // Both CDFs at every reference value v and just below it: the largest gap is at one of them.
-    const edges = ksEdges(ref.values);
-    const counts = binCounts(row[aliases.histogram], edges);
-    const cdfAt: number[] = [];
-    let running = 0;
-    for (const c of counts.slice(0, edges.length)) cdfAt.push((running += c) / currentCount);
-    const refCdf: number[] = [];
-    const curCdf: number[] = [];
-    let refRunning = 0;
-    let e = 0;
-    ref.values.forEach((v, k) => {
-      while (edges[e] !== v) e++;
-      refCdf.push(refRunning / ref.total);
-      curCdf.push(e > 0 ? cdfAt[e - 1]! : 0);
-      refRunning += ref.counts[k]!;
-      refCdf.push(refRunning / ref.total);
-      curCdf.push(cdfAt[e]!);
-    });
-    const d = ksStatistic(refCdf, curCdf);
-    value = ksPValue(d, ref.total, currentCount);
-    bins = ref.values.length;
   } else {
     const current = binCounts(row[aliases.histogram], ref.edges);
     bins = current.length;
-    if (ref.method === 'wasserstein') {
-      const lo = Math.min(ref.min, toNumber(row[aliases.min!]));
-      const hi = Math.max(ref.max, toNumber(row[aliases.max!]));
-      const points = [lo, ...ref.edges, hi];
-      value = binnedWasserstein(points, ref.counts, current) / Math.max(ref.std, 0.001);
+    if (ref.method === 'ks') {
+      value = ksPValue(ksStatistic(cdf(ref.counts), cdf(current)), ref.total, currentCount);
+    } else if (ref.method === 'wasserstein') {
+      const distance = binnedWasserstein(ref.edges, ref.counts, current, {
+        referenceBelow: ref.below,
+        referenceAbove: ref.above,
+        currentBelow: toNumber(row[aliases.below!]),
+        currentAbove: toNumber(row[aliases.above!]),
+      });
+      value = distance / Math.max(ref.std, 0.001);
     } else {
       value = binnedScore(ref.method, ref.counts, current);
     }
@@ -156,6 +146,13 @@ function score(ref: ReferenceColumn, aliases: Aliases, row: Row): DriftColumn | 
     currentCount,
     bins,
   };
+}
+
+/** Cumulative shares at each bin's upper edge. */
+function cdf(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  let running = 0;
+  return counts.map((c) => (running += c) / (total || 1));
 }
 
 function binnedScore(method: DriftMethod, reference: number[], current: number[]): number {

@@ -162,27 +162,41 @@ export function ksPValue(d: number, n: number, m: number): number {
   return n * m <= 4_000_000 ? ksExactPValue(d, n, m) : ksAsymptoticPValue(d, n, m);
 }
 
+export interface Tails {
+  /** Σ(e0 − x) over values below the first edge, per side. */
+  referenceBelow: number;
+  currentBelow: number;
+  /** Σ(x − ek) over values above the last edge, per side. */
+  referenceAbove: number;
+  currentAbove: number;
+}
+
 /**
- * Wasserstein-1 distance between two distributions given as counts in the same bins, each bin
- * spread evenly between its edges (`points` has one more entry than `counts`): the area between
- * the two piecewise-linear CDFs. Exact for the binned distributions; for raw data the error is at
- * most the widest bin times the largest difference in bin mass.
+ * Wasserstein-1 distance (the area between the two CDFs) from counts in the same bins: bin 0 is
+ * (−∞, e0], bin i is (e(i−1), ei], the last (ek, ∞). Between edges both CDFs are interpolated
+ * linearly, so the error there is at most Σ width × |difference in bin mass|, small where edges
+ * are reference quantiles and zero for a value that has a bin of its own. Beyond the outer edges
+ * each side's area comes from its partial expectation (`tails`), exact unless the CDFs cross there.
  */
 export function binnedWasserstein(
-  points: readonly number[],
+  edges: readonly number[],
   reference: readonly number[],
   current: readonly number[],
+  tails: Tails,
 ): number {
-  const p = proportions(reference);
-  const q = proportions(current);
-  let fp = 0;
-  let fq = 0;
-  let area = 0;
-  for (let i = 0; i < p.length; i++) {
-    const width = points[i + 1]! - points[i]!;
+  const nRef = reference.reduce((a, b) => a + b, 0);
+  const nCur = current.reduce((a, b) => a + b, 0);
+  if (nRef === 0 || nCur === 0) return 0;
+  let fp = reference[0]! / nRef;
+  let fq = current[0]! / nCur;
+  let area =
+    Math.abs(tails.referenceBelow / nRef - tails.currentBelow / nCur) +
+    Math.abs(tails.referenceAbove / nRef - tails.currentAbove / nCur);
+  for (let i = 1; i < edges.length; i++) {
+    const width = edges[i]! - edges[i - 1]!;
     const d0 = fp - fq;
-    fp += p[i]!;
-    fq += q[i]!;
+    fp += reference[i]! / nRef;
+    fq += current[i]! / nCur;
     const d1 = fp - fq;
     if (width <= 0) continue;
     area +=
