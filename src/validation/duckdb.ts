@@ -77,6 +77,9 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   // and aggregate without keeping insertion order, which lowers memory on large files.
   await execute(`SET file_search_path = ${str(settings.root)}`);
   await execute('SET preserve_insertion_order = false');
+  // A CSV row that fails to parse in any column is skipped by every query, even one that names
+  // only some columns: keep `SELECT *` relations reading every column (see source.ts).
+  await execute("SET disabled_optimizers = 'unused_columns'");
   // Custom checks are SQL from the spec: they may read the repository and nothing else, and
   // cannot change these settings back.
   const allowed = [settings.root, tempDirectory];

@@ -267,7 +267,9 @@ async function openCsv(
       dialect,
       `store_rejects = true, rejects_table = ${str(rejects.errors)}, rejects_scan = ${str(rejects.scans)}`,
     ),
-    relation: readCsvSql(paths, dialect, 'ignore_errors = true'),
+    // Wrapped so that every column is read (with the unused_columns optimizer off): a row that
+    // fails in a column a query does not name is skipped all the same, as in the main pass.
+    relation: `(SELECT * FROM ${readCsvSql(paths, dialect, 'ignore_errors = true')})`,
     dialect,
     sniffed: !pinnedAll,
     rejects,

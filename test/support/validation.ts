@@ -33,17 +33,24 @@ export async function withEngine<T>(
   }
 }
 
-/** Run statements on a plain DuckDB (no sandbox) in `cwd`: for writing fixtures. */
-export async function duckdbExec(cwd: string, ...statements: string[]): Promise<void> {
+/** Run statements on a plain DuckDB (no sandbox) in `cwd`, as a user would; the last one's rows. */
+export async function duckdbQuery(cwd: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
   try {
     await connection.run(`SET file_search_path = '${cwd.replace(/'/g, "''")}'`);
-    for (const sql of statements) await connection.run(sql);
+    let rows: Record<string, unknown>[] = [];
+    for (const sql of statements) rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
+    return rows;
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** Write fixtures with a plain DuckDB in `cwd`. */
+export async function duckdbExec(cwd: string, ...statements: string[]): Promise<void> {
+  await duckdbQuery(cwd, ...statements);
 }
 
 /** A temporary directory for a whole describe block (beforeAll), removed after it. */
