@@ -2,7 +2,14 @@
 // main pass. Each spec key becomes one result, so an annotation points at the key that failed.
 
 import type { ColumnCheck } from '../spec/schema/validation.ts';
-import { asText, familyOf, outputValue, toNumber, type Column, type TypeFamily } from './columns.ts';
+import {
+  asText,
+  familyOf,
+  outputValue,
+  toNumber,
+  type Column,
+  type TypeFamily,
+} from './columns.ts';
 import {
   failingRows,
   findColumn,
@@ -50,26 +57,44 @@ export function planColumn(ctx: CompileContext, name: string, spec: ColumnCheck)
   if (!column) {
     const base = specFor(ctx, name, '', 'exists', '', severity);
     return [
-      missingColumns(ctx, { ...base, id: `columns.${name}`, specPath: ['validation', ctx.suite, 'columns', name] }, [name]),
+      missingColumns(
+        ctx,
+        { ...base, id: `columns.${name}`, specPath: ['validation', ctx.suite, 'columns', name] },
+        [name],
+      ),
     ];
   }
   const typed = typedColumn(column, spec.type);
   const planned: PlannedCheck[] = [];
   const s = (key: string, check: CheckSpec['check'], expected: string) =>
     specFor(ctx, name, key, check, expected, severity);
-  if (spec.type !== undefined) planned.push(planType(ctx, column, typed, s('type', 'type', spec.type)));
+  if (spec.type !== undefined)
+    planned.push(planType(ctx, column, typed, s('type', 'type', spec.type)));
   if (spec.nullable !== undefined && spec.nullable !== true)
-    planned.push(planNullable(ctx, column, spec.nullable, s('nullable', 'nullable', nullableExpected(spec.nullable))));
+    planned.push(
+      planNullable(
+        ctx,
+        column,
+        spec.nullable,
+        s('nullable', 'nullable', nullableExpected(spec.nullable)),
+      ),
+    );
   // Values of a type that can never hold the declared one are all reported by `type`.
   if (typed.incompatible) return planned;
-  if (spec.min !== undefined) planned.push(planBound(ctx, typed, spec.min, 'min', s('min', 'min', `≥ ${String(spec.min)}`)));
-  if (spec.max !== undefined) planned.push(planBound(ctx, typed, spec.max, 'max', s('max', 'max', `≤ ${String(spec.max)}`)));
+  if (spec.min !== undefined)
+    planned.push(planBound(ctx, typed, spec.min, 'min', s('min', 'min', `≥ ${String(spec.min)}`)));
+  if (spec.max !== undefined)
+    planned.push(planBound(ctx, typed, spec.max, 'max', s('max', 'max', `≤ ${String(spec.max)}`)));
   if (spec.in !== undefined)
-    planned.push(planIn(ctx, column, typed, spec.in, s('in', 'in', `in [${spec.in.map(String).join(', ')}]`)));
+    planned.push(
+      planIn(ctx, column, typed, spec.in, s('in', 'in', `in [${spec.in.map(String).join(', ')}]`)),
+    );
   if (spec.regex !== undefined)
     planned.push(planRegex(ctx, column, spec.regex, s('regex', 'regex', `matches ${spec.regex}`)));
   if (spec.length !== undefined)
-    planned.push(planLength(ctx, column, spec.length, s('length', 'length', lengthExpected(spec.length))));
+    planned.push(
+      planLength(ctx, column, spec.length, s('length', 'length', lengthExpected(spec.length))),
+    );
   if (spec.unique === true)
     planned.push(uniqueness(ctx, [column], s('unique', 'unique', 'unique')));
   return planned;
@@ -81,7 +106,8 @@ function nullableExpected(nullable: false | number): string {
 
 function lengthExpected(length: NonNullable<ColumnCheck['length']>): string {
   if (typeof length === 'number') return `length ${length}`;
-  if (length.min !== undefined && length.max !== undefined) return `length ${length.min}..${length.max}`;
+  if (length.min !== undefined && length.max !== undefined)
+    return `length ${length.min}..${length.max}`;
   if (length.min !== undefined) return `length ≥ ${length.min}`;
   return length.max !== undefined ? `length ≤ ${length.max}` : 'any length';
 }
@@ -91,7 +117,12 @@ function samples(row: Row, alias: string, family: TypeFamily): Row[string][] {
   return distinctValues(listValue(row, alias).map((v) => outputValue(v, family)));
 }
 
-function planType(ctx: CompileContext, column: Column, typed: TypedColumn, spec: CheckSpec): PlannedCheck {
+function planType(
+  ctx: CompileContext,
+  column: Column,
+  typed: TypedColumn,
+  spec: CheckSpec,
+): PlannedCheck {
   const x = ident(column.name);
   const predicate = typed.incompatible ? `${x} IS NOT NULL` : typed.invalid;
   const count = ctx.aggregates.add(`count(${x})`);
@@ -171,7 +202,8 @@ function planBound(
   spec: CheckSpec,
 ): PlannedCheck {
   const literal = boundLiteral(bound, typed.family);
-  if ('error' in literal) return { type: 'done', result: errorResult(spec, `${side}: ${literal.error}`) };
+  if ('error' in literal)
+    return { type: 'done', result: errorResult(spec, `${side}: ${literal.error}`) };
   const name = spec.columns![0]!;
   const predicate = `${typed.expr} ${side === 'min' ? '<' : '>'} ${literal.sql}`;
   const agg = rowLevel(ctx, typed.expr, predicate, side);
@@ -201,7 +233,10 @@ function planBound(
 }
 
 /** Allowed values as literals of the column's family; values that can never match are dropped. */
-function allowedLiterals(values: readonly (string | number | boolean)[], family: TypeFamily): string[] {
+function allowedLiterals(
+  values: readonly (string | number | boolean)[],
+  family: TypeFamily,
+): string[] {
   const out = new Set<string>();
   for (const v of values) {
     const lit = boundLiteral(v, family);
@@ -226,10 +261,18 @@ function planIn(
   return valuePredicate(ctx, column, spec, value, family, predicate, 'not in the allowed set');
 }
 
-function planRegex(ctx: CompileContext, column: Column, pattern: string, spec: CheckSpec): PlannedCheck {
+function planRegex(
+  ctx: CompileContext,
+  column: Column,
+  pattern: string,
+  spec: CheckSpec,
+): PlannedCheck {
   const invalid = ctx.invalidPatterns.get(pattern);
   if (invalid !== undefined)
-    return { type: 'done', result: errorResult(spec, `regex ${pattern} is not valid RE2 (DuckDB's syntax): ${invalid}`) };
+    return {
+      type: 'done',
+      result: errorResult(spec, `regex ${pattern} is not valid RE2 (DuckDB's syntax): ${invalid}`),
+    };
   const text = asText(column);
   const predicate = `NOT regexp_matches(${text}, '${pattern.replace(/'/g, "''")}')`;
   return valuePredicate(ctx, column, spec, text, 'string', predicate, `not matching ${pattern}`);

@@ -5,15 +5,7 @@ import type { JsonValue } from './engine.ts';
 import { ident } from './sql.ts';
 
 export type TypeFamily =
-  | 'string'
-  | 'integer'
-  | 'float'
-  | 'decimal'
-  | 'boolean'
-  | 'date'
-  | 'timestamp'
-  | 'time'
-  | 'other';
+  'string' | 'integer' | 'float' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'time' | 'other';
 
 export interface Column {
   name: string;
@@ -64,6 +56,12 @@ export function outputValue(value: JsonValue, family: TypeFamily): JsonValue {
     if (Number.isFinite(n) && (family === 'decimal' || Number.isSafeInteger(n))) return n;
   }
   return value;
+}
+
+/** A value from DuckDB as text: strings as they are, anything else as JSON, null as ''. */
+export function toText(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** A count or share from DuckDB (BIGINT arrives as a string). */

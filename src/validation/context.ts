@@ -4,7 +4,13 @@
 import { didYouMean } from '../spec/suggest.ts';
 import type { Column } from './columns.ts';
 import type { Row } from './engine.ts';
-import { AggregateList, SAMPLE_SIZE, toResult, type CheckSpec, type PlannedCheck } from './plan.ts';
+import {
+  SAMPLE_SIZE,
+  toResult,
+  type AggregateList,
+  type CheckSpec,
+  type PlannedCheck,
+} from './plan.ts';
 import type { Severity } from './results.ts';
 import { ident } from './sql.ts';
 
@@ -33,13 +39,15 @@ export function missingColumns(
   names: readonly string[],
 ): PlannedCheck {
   const have = ctx.columns.map((c) => c.name);
-  const what = names
-    .map((n) => `"${n}"${didYouMean(n, have)}`)
-    .join(', ');
+  const what = names.map((n) => `"${n}"${didYouMean(n, have)}`).join(', ');
   return {
     type: 'done',
     result: toResult(
-      { ...spec, check: 'exists', expected: `column${names.length > 1 ? 's' : ''} ${names.join(', ')} present` },
+      {
+        ...spec,
+        check: 'exists',
+        expected: `column${names.length > 1 ? 's' : ''} ${names.join(', ')} present`,
+      },
       {
         ok: false,
         observed: have,

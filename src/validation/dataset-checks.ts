@@ -2,14 +2,8 @@
 // references and custom SQL as one query each.
 
 import type { DatasetCheck } from '../spec/schema/validation.ts';
-import { familyOf, outputValue, toNumber, type Column } from './columns.ts';
-import {
-  findColumn,
-  missingColumns,
-  percent,
-  show,
-  type CompileContext,
-} from './context.ts';
+import { familyOf, outputValue, toNumber, toText, type Column } from './columns.ts';
+import { findColumn, missingColumns, percent, show, type CompileContext } from './context.ts';
 import type { JsonValue, Row } from './engine.ts';
 import {
   errorResult,
@@ -41,14 +35,19 @@ function asList(columns: string | readonly string[]): string[] {
   return typeof columns === 'string' ? [columns] : [...columns];
 }
 
-function named(value: unknown): { name?: string; severity?: Severity } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as { name?: string; severity?: Severity })
-    : {};
+function named(value: DatasetCheck[keyof DatasetCheck]): {
+  name?: string | undefined;
+  severity?: Severity | undefined;
+} {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
 /** Plan the j-th entry of `checks:`. */
-export function planDatasetCheck(ctx: DatasetContext, j: number, check: DatasetCheck): PlannedCheck {
+export function planDatasetCheck(
+  ctx: DatasetContext,
+  j: number,
+  check: DatasetCheck,
+): PlannedCheck {
   const kind = Object.keys(check)[0] as Kind;
   const body = check[kind];
   const opts = named(body);
@@ -73,7 +72,7 @@ export function planDatasetCheck(ctx: DatasetContext, j: number, check: DatasetC
     }
     case 'unique': {
       const u = check.unique!;
-      const names = asList(typeof u === 'object' && !Array.isArray(u) ? (u as { columns: string | string[] }).columns : (u as string | string[]));
+      const names = asList(typeof u === 'object' && !Array.isArray(u) ? u.columns : u);
       const s = spec('unique', names);
       const cols = columnsOrMissing(names, s);
       return Array.isArray(cols) ? uniqueness(ctx, cols, s) : cols;
@@ -83,7 +82,14 @@ export function planDatasetCheck(ctx: DatasetContext, j: number, check: DatasetC
       const max = typeof d === 'object' ? (d.max ?? 0) : 0;
       if (d === false) {
         const off = spec('not checked');
-        return { type: 'done', result: toResult(off, { ok: true, observed: null, message: '`duplicates: false` turns this check off' }) };
+        return {
+          type: 'done',
+          result: toResult(off, {
+            ok: true,
+            observed: null,
+            message: '`duplicates: false` turns this check off',
+          }),
+        };
       }
       return duplicateRows(ctx, max, spec(`≤ ${max} duplicate rows`));
     }
@@ -154,7 +160,13 @@ function planFreshness(
           ? `TRY_CAST(${x} AS TIMESTAMP)`
           : undefined;
   if (ts === undefined)
-    return { type: 'done', result: errorResult(spec, `freshness needs a date or timestamp column; ${column.name} is ${column.type}`) };
+    return {
+      type: 'done',
+      result: errorResult(
+        spec,
+        `freshness needs a date or timestamp column; ${column.name} is ${column.type}`,
+      ),
+    };
   const newest = ctx.aggregates.add(`max(${ts})`);
   const epoch = ctx.aggregates.add(`epoch(max(${ts}))`);
   const count = ctx.aggregates.add(`count(${ts})`);
@@ -165,7 +177,12 @@ function planFreshness(
     evaluate(row) {
       const total = toNumber(row[count]);
       if (total === 0 || row[epoch] === null || row[epoch] === undefined) {
-        return { ok: false, observed: null, elementCount: total, message: `${column.name} has no timestamps` };
+        return {
+          ok: false,
+          observed: null,
+          elementCount: total,
+          message: `${column.name} has no timestamps`,
+        };
       }
       const age = ctx.now - toNumber(row[epoch]) * 1000;
       const ok = age <= limit;
@@ -173,7 +190,7 @@ function planFreshness(
         ok,
         observed: row[newest] ?? null,
         elementCount: total,
-        message: `newest ${column.name} is ${String(row[newest])}, ${age < 0 ? 'in the future' : `${formatDuration(age)} old`}${ok ? '' : `, older than ${String(maxAge)}`}`,
+        message: `newest ${column.name} is ${toText(row[newest])}, ${age < 0 ? 'in the future' : `${formatDuration(age)} old`}${ok ? '' : `, older than ${String(maxAge)}`}`,
       };
     },
   };
@@ -189,7 +206,7 @@ function readMap(value: JsonValue | undefined): [string, number][] {
   if (!Array.isArray(value)) return [];
   return value.map((e) => {
     const entry = e as { key?: JsonValue; value?: JsonValue };
-    return [String(entry.key), toNumber(entry.value)];
+    return [toText(entry.key), toNumber(entry.value)];
   });
 }
 
@@ -207,14 +224,17 @@ function planBalance(
     type: 'aggregate',
     spec,
     evaluate(row) {
-      const classes = readMap(row[histogram]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const classes = readMap(row[histogram]).sort((a, b) =>
+        a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
+      );
       const total = classes.reduce((n, [, c]) => n + c, 0);
       const shares: Record<string, number> = {};
       const off: string[] = [];
       for (const [name, count] of classes) {
         const share = total > 0 ? count / total : 0;
         shares[name] = Number(share.toPrecision(6));
-        if ((min !== undefined && share < min) || (max !== undefined && share > max)) off.push(name);
+        if ((min !== undefined && share < min) || (max !== undefined && share > max))
+          off.push(name);
       }
       return {
         ok: classes.length > 0 && off.length === 0,
@@ -226,7 +246,9 @@ function planBalance(
           classes.length === 0
             ? `${column.name} has no values`
             : off.length === 0
-              ? `${classes.length} classes of ${column.name}, shares ${Object.values(shares).map((s) => s.toFixed(3)).join(', ')}`
+              ? `${classes.length} classes of ${column.name}, shares ${Object.values(shares)
+                  .map((s) => s.toFixed(3))
+                  .join(', ')}`
               : `${off.map((c) => `${show(c)} holds ${shares[c]!.toFixed(3)}`).join(', ')} of rows; expected ${spec.expected}`,
       };
     },
@@ -241,15 +263,25 @@ function planReferences(
   spec: CheckSpec,
 ): PlannedCheck {
   const other = ctx.others.get(dataset);
-  if (!other) return { type: 'done', result: errorResult(spec, `dataset "${dataset}" is not defined`) };
+  if (!other)
+    return { type: 'done', result: errorResult(spec, `dataset "${dataset}" is not defined`) };
   if ('unavailable' in other) return { type: 'done', result: errorResult(spec, other.unavailable) };
   if (to.length !== columns.length)
-    return { type: 'done', result: errorResult(spec, `references: ${columns.length} columns refer to ${to.length} columns of ${dataset}`) };
+    return {
+      type: 'done',
+      result: errorResult(
+        spec,
+        `references: ${columns.length} columns refer to ${to.length} columns of ${dataset}`,
+      ),
+    };
   const missing = to.filter((t) => !other.columns.some((c) => c.name === t));
   if (missing.length > 0)
     return {
       type: 'done',
-      result: errorResult(spec, `dataset "${dataset}" has no column ${missing.map((m) => `"${m}"`).join(', ')}`),
+      result: errorResult(
+        spec,
+        `dataset "${dataset}" has no column ${missing.map((m) => `"${m}"`).join(', ')}`,
+      ),
     };
   // Compare as text unless both sides are numbers: a BIGINT key and a VARCHAR key still match.
   const key = (side: string, col: Column, target: Column) => {
@@ -282,8 +314,8 @@ WHERE ${notNull}`;
         const checked = toNumber(r.checked);
         const bad = toNumber(r.missing);
         const raw = Array.isArray(r.sample) ? r.sample : [];
-        const sample = [...new Set(raw.map((v) => JSON.stringify(v)))].map(
-          (v) => outputValue(JSON.parse(v) as JsonValue, columns.length === 1 ? family : 'other'),
+        const sample = [...new Set(raw.map((v) => JSON.stringify(v)))].map((v) =>
+          outputValue(JSON.parse(v) as JsonValue, columns.length === 1 ? family : 'other'),
         );
         return {
           ok: bad === 0,
@@ -311,7 +343,8 @@ function planSql(ctx: DatasetContext, query: string, spec: CheckSpec): PlannedCh
   const views = [`data AS (SELECT * FROM ${ctx.relation})`];
   for (const name of namesIn(query, ctx.others.keys())) {
     const other = ctx.others.get(name)!;
-    if ('unavailable' in other) return { type: 'done', result: errorResult(spec, other.unavailable) };
+    if ('unavailable' in other)
+      return { type: 'done', result: errorResult(spec, other.unavailable) };
     views.push(`${ident(name)} AS (SELECT * FROM ${other.relation})`);
   }
   const body = query.trim().replace(/;\s*$/, '');
@@ -325,15 +358,15 @@ function planSql(ctx: DatasetContext, query: string, spec: CheckSpec): PlannedCh
       evaluate(rows: Row[]): Outcome {
         const failing = toNumber(rows[0]?.gitops_failing);
         const sample = rows.map((r) => {
-          const { gitops_failing: _count, ...rest } = r;
-          return rest;
+          return Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'gitops_failing'));
         });
         return {
           ok: failing === 0,
           observed: failing,
           unexpectedCount: failing,
           sample,
-          message: failing === 0 ? 'the query returns no rows' : `the query returns ${failing} rows`,
+          message:
+            failing === 0 ? 'the query returns no rows' : `the query returns ${failing} rows`,
         };
       },
     },

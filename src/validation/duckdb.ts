@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as DuckDbApi from '@duckdb/node-api';
 import { InfraError } from '../errors.ts';
 import {
   classifyEngineMessage,
@@ -20,7 +21,7 @@ const MIN_BYTES_PER_THREAD = 125e6;
  * `settings.root`, so the SQL printed in results runs as written from the repository root.
  */
 export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
-  let duckdb: typeof import('@duckdb/node-api');
+  let duckdb: typeof DuckDbApi;
   try {
     duckdb = await import('@duckdb/node-api');
   } catch (error) {
@@ -44,10 +45,12 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   // DuckDB's default spill directory for an in-memory database is `.tmp` in the working
   // directory: the user's repository. Spill to a private temporary directory instead.
   const ownTemp =
-    settings.tempDirectory === undefined ? mkdtempSync(join(tmpdir(), 'gitops-ml-duckdb-')) : undefined;
+    settings.tempDirectory === undefined
+      ? mkdtempSync(join(tmpdir(), 'gitops-ml-duckdb-'))
+      : undefined;
   const tempDirectory = settings.tempDirectory ?? ownTemp!;
   options.temp_directory = tempDirectory;
-  let instance: import('@duckdb/node-api').DuckDBInstance;
+  let instance: DuckDbApi.DuckDBInstance;
   try {
     instance = await duckdb.DuckDBInstance.create(':memory:', options);
   } catch (error) {
@@ -63,10 +66,8 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   async function execute(sql: string): Promise<Row[]> {
     statements++;
     try {
-      const t0 = performance.now();
       const reader = await connection.runAndReadAll(sql);
-      if (process.env.GITOPS_ML_SQL_TIMING) console.error(`[${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 160).replace(/\s+/g, ' ')}`);
-      return reader.getRowObjectsJson() as Row[];
+      return reader.getRowObjectsJson();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new EngineError(message, classifyEngineMessage(message), sql, error);
@@ -83,7 +84,9 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   // Custom checks are SQL from the spec: they may read the repository and nothing else, and
   // cannot change these settings back.
   const allowed = [settings.root, tempDirectory];
-  await execute(`SET allowed_directories = [${allowed.map((d) => str(d.endsWith('/') ? d : `${d}/`)).join(', ')}]`);
+  await execute(
+    `SET allowed_directories = [${allowed.map((d) => str(d.endsWith('/') ? d : `${d}/`)).join(', ')}]`,
+  );
   await execute('SET enable_external_access = false');
   await execute('SET lock_configuration = true');
   statements = 0;

@@ -2,7 +2,8 @@
 // evaluates plain rows; only src/validation/duckdb.ts knows DuckDB's API.
 
 /** A value as JSON: BIGINT and HUGEINT arrive as strings, lists as arrays, maps as {key, value}[]. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type Row = Record<string, JsonValue>;
 
 export interface EngineSettings {

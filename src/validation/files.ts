@@ -40,7 +40,10 @@ function segmentPattern(segment: string): RegExp {
       const end = segment.indexOf(']', i + 1);
       if (end === -1) re += '\\[';
       else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = segment
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         re += `[${body}]`;
         i = end;
       }

@@ -18,7 +18,8 @@ const MAX_PROBLEMS = 25;
 export function checkLabel(c: CheckResult): string {
   if (c.name !== undefined) return c.name;
   if (c.id.startsWith('columns.')) return `${c.columns?.[0] ?? ''} · ${c.check}`;
-  if (c.check === 'parse' || c.check === 'drift' || c.check === 'rows' || c.check === 'sql') return c.check;
+  if (c.check === 'parse' || c.check === 'drift' || c.check === 'rows' || c.check === 'sql')
+    return c.check;
   return c.columns ? `${c.check} (${c.columns.join(', ')})` : c.check;
 }
 
@@ -38,7 +39,10 @@ function shortValue(v: JsonValue): string {
 
 function observed(c: CheckResult): string {
   if (c.unexpectedCount !== undefined && c.check !== 'drift') {
-    const share = c.unexpectedShare !== undefined && c.elementCount ? ` (${(100 * c.unexpectedShare).toPrecision(3)}%)` : '';
+    const share =
+      c.unexpectedShare !== undefined && c.elementCount
+        ? ` (${(100 * c.unexpectedShare).toPrecision(3)}%)`
+        : '';
     return `${c.unexpectedCount} of ${c.elementCount ?? '?'}${share}`;
   }
   if (c.status === 'error') return '—';
@@ -58,7 +62,12 @@ function examples(c: CheckResult): string {
       .join(', ');
   }
   if (!c.sample || c.sample.length === 0) return '';
-  return c.sample.slice(0, 3).map((v) => code(shortValue(v))).join(', ') + (c.sample.length > 3 ? ', …' : '');
+  return (
+    c.sample
+      .slice(0, 3)
+      .map((v) => code(shortValue(v)))
+      .join(', ') + (c.sample.length > 3 ? ', …' : '')
+  );
 }
 
 function datasetSummary(d: DatasetResult): string {
@@ -94,25 +103,41 @@ function headline(reports: readonly ValidationReport[]): string {
  * Markdown for a PR comment: one line per dataset, then every check that did not pass (up to 25)
  * with observed vs expected and examples, then drift per column where drift was checked.
  */
-export function renderValidationMarkdown(results: ValidationReport | readonly ValidationReport[]): string {
-  const reports: readonly ValidationReport[] = Array.isArray(results) ? results : [results as ValidationReport];
+export function renderValidationMarkdown(
+  results: ValidationReport | readonly ValidationReport[],
+): string {
+  const reports: readonly ValidationReport[] = Array.isArray(results)
+    ? results
+    : [results as ValidationReport];
   const out = [headline(reports), ''];
   const datasets = reports.flatMap((r) => r.datasets);
   out.push('| | Dataset | Rows | Checks |', '|---|---|--:|---|');
   for (const d of datasets) {
     const where = d.source ? ` ${code(d.source.path)}` : '';
     const rows = d.source ? String(d.source.rows) : '—';
-    out.push(`| ${ICON[d.status]} | ${cell(`${d.pipeline}:${d.dataset}`)}${where} | ${rows} | ${d.error ? cell(d.error.message) : datasetSummary(d)} |`);
+    out.push(
+      `| ${ICON[d.status]} | ${cell(`${d.pipeline}:${d.dataset}`)}${where} | ${rows} | ${d.error ? cell(d.error.message) : datasetSummary(d)} |`,
+    );
   }
-  const problems = datasets.flatMap((d) => d.checks.filter((c) => c.status !== 'pass').map((c) => ({ d, c })));
+  const problems = datasets.flatMap((d) =>
+    d.checks.filter((c) => c.status !== 'pass').map((c) => ({ d, c })),
+  );
   if (problems.length > 0) {
-    out.push('', '| | Dataset | Check | Observed | Expected | Examples |', '|---|---|---|---|---|---|');
+    out.push(
+      '',
+      '| | Dataset | Check | Observed | Expected | Examples |',
+      '|---|---|---|---|---|---|',
+    );
     for (const { d, c } of problems.slice(0, MAX_PROBLEMS)) {
       out.push(
         `| ${ICON[c.status]} | ${cell(d.dataset)} | ${cell(checkLabel(c))} | ${cell(observed(c))} | ${cell(c.expected)} | ${examples(c)} |`,
       );
     }
-    if (problems.length > MAX_PROBLEMS) out.push('', `…and ${problems.length - MAX_PROBLEMS} more; run \`gitops-ml data validate\` for all.`);
+    if (problems.length > MAX_PROBLEMS)
+      out.push(
+        '',
+        `…and ${problems.length - MAX_PROBLEMS} more; run \`gitops-ml data validate\` for all.`,
+      );
   }
   for (const d of datasets) {
     if (!d.drift || d.drift.columns.length === 0) continue;
@@ -122,7 +147,8 @@ export function renderValidationMarkdown(results: ValidationReport | readonly Va
       '| Column | Method | Score | Threshold | Drifted |',
       '|---|---|--:|--:|---|',
       ...drift.columns.map(
-        (c) => `| ${cell(c.column)} | ${c.method} | ${formatScore(c.score)} | ${c.threshold} | ${c.drifted ? '❌ yes' : 'no'} |`,
+        (c) =>
+          `| ${cell(c.column)} | ${c.method} | ${formatScore(c.score)} | ${c.threshold} | ${c.drifted ? '❌ yes' : 'no'} |`,
       ),
     ];
     out.push('');

@@ -14,6 +14,8 @@ export interface Producer {
 export interface MissingData {
   message: string;
   hint: string;
+  /** Something (a .dvc pointer, a stage) should put the data there: not a mistyped path. */
+  expected: boolean;
 }
 
 interface Pointer {
@@ -77,11 +79,13 @@ export function explainMissing(
   const target = staticPrefix(path);
   const pointer = findPointer(root, target);
   if (pointer) {
-    const cached = pointer.md5 !== undefined && inCache(root, options.cacheDir ?? '.dvc/cache', pointer.md5);
+    const cached =
+      pointer.md5 !== undefined && inCache(root, options.cacheDir ?? '.dvc/cache', pointer.md5);
     const command = cached ? 'checkout' : 'pull';
     return {
       message: `${path} is tracked by ${pointer.file} but is not in the workspace${cached ? ' (its data is in the local cache)' : ''}`,
       hint: `run \`gitops-ml data ${command} ${pointer.file}\`${cached ? '' : ' to fetch it from the remote'}, then validate again`,
+      expected: true,
     };
   }
   const producer = options.producers?.find(
@@ -91,10 +95,12 @@ export function explainMissing(
     return {
       message: `${path} does not exist yet: stage "${producer.stage}" of pipeline "${producer.pipeline}" produces it`,
       hint: `run \`gitops-ml run ${producer.pipeline} --stage ${producer.stage}\` first`,
+      expected: true,
     };
   }
   return {
     message: `${path} does not exist`,
     hint: 'commit the file, track it with `gitops-ml data add`, or fix the dataset path in the pipeline spec',
+    expected: false,
   };
 }

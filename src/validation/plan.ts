@@ -89,7 +89,8 @@ export function toResult(spec: CheckSpec, outcome: Outcome): CheckResult {
   if (outcome.unexpectedCount !== undefined) {
     result.unexpectedCount = outcome.unexpectedCount;
     const total = outcome.elementCount ?? 0;
-    result.unexpectedShare = total > 0 ? Number((outcome.unexpectedCount / total).toPrecision(10)) : 0;
+    result.unexpectedShare =
+      total > 0 ? Number((outcome.unexpectedCount / total).toPrecision(10)) : 0;
   }
   if (outcome.sample && outcome.sample.length > 0) result.sample = outcome.sample.slice(0, 20);
   if (!outcome.ok && spec.failingRowsSql !== undefined) result.failingRowsSql = spec.failingRowsSql;

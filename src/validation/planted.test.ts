@@ -72,9 +72,27 @@ function plantFaults(rows: Row[]): Row[] {
 function csv(rows: Row[]): string {
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return (
-    [HEADER, ...rows.map((r) => [r.id, r.email, r.age, r.country, r.code, r.zip, r.amount, r.label, r.start, r.end, r.updated].map(String).map(quote).join(','))].join(
-      '\n',
-    ) + '\n'
+    [
+      HEADER,
+      ...rows.map((r) =>
+        [
+          r.id,
+          r.email,
+          r.age,
+          r.country,
+          r.code,
+          r.zip,
+          r.amount,
+          r.label,
+          r.start,
+          r.end,
+          r.updated,
+        ]
+          .map(String)
+          .map(quote)
+          .join(','),
+      ),
+    ].join('\n') + '\n'
   );
 }
 
@@ -84,8 +102,16 @@ function withMalformedLines(text: string): Buffer {
   // Row 5's email spans two lines, so data row 150 ends on line 152 (after the header).
   const at = 152;
   const bad = [
-    Buffer.from('900,x@example.org,30,DE,XYZ-900,01900,1.00,a,2024-01-01,2024-01-02,2024-06-01 00:00:00,EXTRA\n'),
-    Buffer.concat([Buffer.from('901,'), Buffer.from([0xff, 0xfe]), Buffer.from('@example.org,30,DE,XYZ-901,01901,1.00,a,2024-01-01,2024-01-02,2024-06-01 00:00:00\n')]),
+    Buffer.from(
+      '900,x@example.org,30,DE,XYZ-900,01900,1.00,a,2024-01-01,2024-01-02,2024-06-01 00:00:00,EXTRA\n',
+    ),
+    Buffer.concat([
+      Buffer.from('901,'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(
+        '@example.org,30,DE,XYZ-901,01901,1.00,a,2024-01-01,2024-01-02,2024-06-01 00:00:00\n',
+      ),
+    ]),
     Buffer.from('902,y@example.org,30\n'),
   ];
   return Buffer.concat([
@@ -141,13 +167,21 @@ describe('a dataset with planted faults of every kind', () => {
     const countries = 'code,name\nDE,Germany\nFR,France\nUS,United States\nIT,Italy\nES,Spain\n';
     writeFiles(clean, { 'data/orders.csv': csv(cleanRows()), 'data/countries.csv': countries });
     writeFiles(faulty, { 'data/countries.csv': countries });
-    writeFileSync(join(faulty, 'data/orders.csv'), withMalformedLines(csv(plantFaults(cleanRows()))));
+    writeFileSync(
+      join(faulty, 'data/orders.csv'),
+      withMalformedLines(csv(plantFaults(cleanRows()))),
+    );
     [good, bad] = await Promise.all([validate(clean), validate(faulty)]);
     if (process.env.DUMP) {
       const { renderValidationText } = await import('./text.ts');
       const { renderValidationMarkdown } = await import('./markdown.ts');
       const { style } = await import('../cli/io.ts');
-      console.log(renderValidationText([{ pipeline: 'p', status: bad.status, datasets: [bad] }], style(false)));
+      console.log(
+        renderValidationText(
+          [{ pipeline: 'p', status: bad.status, datasets: [bad] }],
+          style(false),
+        ),
+      );
       console.log(renderValidationMarkdown({ pipeline: 'p', status: bad.status, datasets: [bad] }));
     }
   }, 60_000);
@@ -203,7 +237,14 @@ describe('a dataset with planted faults of every kind', () => {
     expect(c['checks.5.balance']!.sample).toEqual(['c']);
     expect(c['checks.6.sql']!.sample).toHaveLength(4);
     expect(c['columns.id.unique']!.sample).toEqual([102, 1, 2, 101]);
-    for (const check of bad.checks.filter((x) => x.status !== 'pass' && x.check !== 'parse' && x.check !== 'rows' && x.check !== 'freshness' && x.check !== 'balance')) {
+    for (const check of bad.checks.filter(
+      (x) =>
+        x.status !== 'pass' &&
+        x.check !== 'parse' &&
+        x.check !== 'rows' &&
+        x.check !== 'freshness' &&
+        x.check !== 'balance',
+    )) {
       expect(check.failingRowsSql, check.id).toMatch(/data\/orders\.csv/);
       expect(check.failingRowsSql, check.id).not.toContain(faulty);
     }
@@ -212,10 +253,19 @@ describe('a dataset with planted faults of every kind', () => {
   it('returns exactly the failing rows from the printed SQL', async () => {
     const c = byId(bad);
     // As a user runs it: DuckDB started in the repository root, the SQL pasted as printed.
-    const ids = ['columns.age.max', 'columns.country.in', 'checks.4.references', 'checks.6.sql', 'columns.id.unique'];
+    const ids = [
+      'columns.age.max',
+      'columns.country.in',
+      'checks.4.references',
+      'checks.6.sql',
+      'columns.id.unique',
+    ];
     const counts: Record<string, number> = {};
     for (const id of ids) {
-      const rows = await duckdbQuery(faulty, `SELECT count(*) AS n FROM (${c[id]!.failingRowsSql!})`);
+      const rows = await duckdbQuery(
+        faulty,
+        `SELECT count(*) AS n FROM (${c[id]!.failingRowsSql!})`,
+      );
       counts[id] = Number(rows[0]!.n);
     }
     expect(counts).toEqual({

@@ -1,10 +1,11 @@
 import type { Style } from '../cli/io.ts';
+import { toText } from './columns.ts';
 import type { JsonValue } from './engine.ts';
 import type { Profile } from './profile.ts';
 
 function short(v: JsonValue | undefined): string {
   if (v === undefined || v === null) return '';
-  const text = typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v);
+  const text = typeof v === 'number' ? String(Number(v.toPrecision(6))) : toText(v);
   return text.length > 22 ? `${text.slice(0, 21)}…` : text;
 }
 
@@ -19,7 +20,17 @@ export function sparkline(counts: readonly number[]): string {
 
 /** A profile as a table for the terminal. */
 export function renderProfileText(p: Profile, s: Style): string {
-  const header = ['column', 'type', 'nulls', 'distinct', 'min', 'max', 'mean', 'p50', 'shape / top values'];
+  const header = [
+    'column',
+    'type',
+    'nulls',
+    'distinct',
+    'min',
+    'max',
+    'mean',
+    'p50',
+    'shape / top values',
+  ];
   const rows = p.columns.map((c) => [
     c.name,
     c.type,
@@ -37,9 +48,13 @@ export function renderProfileText(p: Profile, s: Style): string {
           .join(', '),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [
-    `${s.bold(p.path)} (${p.format}, ${p.rows} rows${p.files.length > 1 ? `, ${p.files.length} files` : ''})`,
+    `${s.bold(p.path)} (${p.format}, ${p.rows} rows${p.files.length > 1 ? `, ${p.files.length} files` : ''}${p.rejected ? `, ${p.rejected} rows did not parse and are left out` : ''})`,
     s.dim(line(header)),
     ...rows.map(line),
     '',

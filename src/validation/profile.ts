@@ -10,12 +10,14 @@ import {
   isTemporal,
   outputValue,
   toNumber,
+  toText,
   type Column,
   type TypeFamily,
 } from './columns.ts';
 import { binCounts, doubleList } from './drift/bins.ts';
 import { stable } from './drift/stats.ts';
 import type { Engine, JsonValue, Row } from './engine.ts';
+import { csvRejects } from './rejects.ts';
 import type { CsvDialect } from './results.ts';
 import type { Source } from './source.ts';
 import { ident } from './sql.ts';
@@ -58,6 +60,8 @@ export interface Profile {
   format: Source['format'];
   files: string[];
   rows: number;
+  /** Rows (or JSON objects) that did not parse and were left out. */
+  rejected: number;
   dialect?: CsvDialect;
   columns: ColumnProfile[];
 }
@@ -95,7 +99,11 @@ function binnedQuantile(points: readonly number[], counts: readonly number[], p:
 }
 
 /** Profile every column of a source. */
-export async function profileSource(engine: Engine, source: Source): Promise<Profile> {
+export async function profileSource(
+  engine: Engine,
+  root: string,
+  source: Source,
+): Promise<Profile> {
   const cols = source.columns;
   const first = cols.flatMap((c, i) => {
     const x = ident(c.name);
@@ -104,30 +112,48 @@ export async function profileSource(engine: Engine, source: Source): Promise<Pro
     if (family !== 'other') items.push(`min(${x}) AS lo${i}`, `max(${x}) AS hi${i}`);
     if (isNumeric(family)) {
       const v = asDouble(c);
-      items.push(`avg(${v}) AS mean${i}`, `stddev_samp(${v}) AS sd${i}`, `min(${v}) AS vlo${i}`, `max(${v}) AS vhi${i}`);
+      items.push(
+        `avg(${v}) AS mean${i}`,
+        `stddev_samp(${v}) AS sd${i}`,
+        `min(${v}) AS vlo${i}`,
+        `max(${v}) AS vhi${i}`,
+      );
     }
-    if (family === 'string') items.push(`min(length(${x})) AS len_lo${i}`, `max(length(${x})) AS len_hi${i}`);
+    if (family === 'string')
+      items.push(`min(length(${x})) AS len_lo${i}`, `max(length(${x})) AS len_hi${i}`);
     return items;
   });
-  const [s = {}] = await engine.all(`SELECT count(*) AS n, ${first.join(', ')} FROM ${source.scan}`);
+  const [s = {}] = await engine.all(
+    `SELECT count(*) AS n, ${first.join(', ')} FROM ${source.scan}`,
+  );
   const rows = toNumber(s.n);
   const second = cols.flatMap((c, i) => {
     const family = familyOf(c.type);
     const items: string[] = [];
     if (isNumeric(family) && s[`vlo${i}`] !== null && s[`vlo${i}`] !== undefined) {
-      items.push(`histogram(${asDouble(c)}, ${doubleList(fineEdges(toNumber(s[`vlo${i}`]), toNumber(s[`vhi${i}`])))}) AS h${i}`);
+      items.push(
+        `histogram(${asDouble(c)}, ${doubleList(fineEdges(toNumber(s[`vlo${i}`]), toNumber(s[`vhi${i}`])))}) AS h${i}`,
+      );
     }
     if (toNumber(s[`d${i}`]) <= MAX_TOP_DISTINCT && family !== 'other') {
       items.push(`histogram(CAST(${ident(c.name)} AS VARCHAR)) AS t${i}`);
     }
     return items;
   });
-  const [h = {}] = second.length > 0 ? await engine.all(`SELECT ${second.join(', ')} FROM ${source.relation}`) : [{}];
+  const [h = {}] =
+    second.length > 0
+      ? await engine.all(`SELECT ${second.join(', ')} FROM ${source.relation}`)
+      : [{}];
+  const rejected =
+    source.format === 'csv'
+      ? (await csvRejects(engine, root, source)).rejected
+      : (source.malformed ?? 0);
   return {
     path: source.path,
     format: source.format,
     files: source.files,
     rows,
+    rejected,
     ...(source.dialect && { dialect: source.dialect }),
     columns: cols.map((c, i) => columnProfile(c, i, rows, s, h)),
   };
@@ -159,7 +185,10 @@ function columnProfile(c: Column, i: number, rows: number, s: Row, h: Row): Colu
     const counts = binCounts(h[`h${i}`], edges).slice(0, edges.length);
     const points = [lo, ...edges];
     profile.quantiles = Object.fromEntries(
-      QUANTILES.map((p) => [`p${String(Math.round(p * 100)).padStart(2, '0')}`, stable(binnedQuantile(points, counts, p))]),
+      QUANTILES.map((p) => [
+        `p${String(Math.round(p * 100)).padStart(2, '0')}`,
+        stable(binnedQuantile(points, counts, p)),
+      ]),
     );
     profile.histogram = displayHistogram(lo, hi, counts);
   }
@@ -171,7 +200,7 @@ function columnProfile(c: Column, i: number, rows: number, s: Row, h: Row): Colu
     profile.top = top
       .map((e) => {
         const entry = e as { key?: JsonValue; value?: JsonValue };
-        return { value: String(entry.key), count: toNumber(entry.value) };
+        return { value: toText(entry.key), count: toNumber(entry.value) };
       })
       .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
       .slice(0, TOP_VALUES);
@@ -180,11 +209,18 @@ function columnProfile(c: Column, i: number, rows: number, s: Row, h: Row): Colu
 }
 
 /** 20 equal-width bins, summed from the 1000 fine ones. */
-function displayHistogram(lo: number, hi: number, fine: readonly number[]): { edges: number[]; counts: number[] } {
+function displayHistogram(
+  lo: number,
+  hi: number,
+  fine: readonly number[],
+): { edges: number[]; counts: number[] } {
   if (fine.length === 1) return { edges: [lo, hi], counts: [fine[0]!] };
   const per = FINE_BINS / DISPLAY_BINS;
   const counts: number[] = [];
-  for (let b = 0; b < DISPLAY_BINS; b++) counts.push(fine.slice(b * per, (b + 1) * per).reduce((a, x) => a + x, 0));
-  const edges = Array.from({ length: DISPLAY_BINS + 1 }, (_, k) => stable(lo + ((hi - lo) * k) / DISPLAY_BINS));
+  for (let b = 0; b < DISPLAY_BINS; b++)
+    counts.push(fine.slice(b * per, (b + 1) * per).reduce((a, x) => a + x, 0));
+  const edges = Array.from({ length: DISPLAY_BINS + 1 }, (_, k) =>
+    stable(lo + ((hi - lo) * k) / DISPLAY_BINS),
+  );
   return { edges, counts };
 }

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { toNumber } from './columns.ts';
+import { toNumber, toText } from './columns.ts';
 import type { Engine, JsonValue } from './engine.ts';
 import { SAMPLE_SIZE } from './plan.ts';
 import type { Source } from './source.ts';
@@ -34,7 +34,10 @@ function clip(text: string): string {
 }
 
 /** 1-based line numbers of byte offsets in a file, by counting newlines up to the last offset. */
-export async function lineNumbersAt(path: string, offsets: readonly number[]): Promise<Map<number, number>> {
+export async function lineNumbersAt(
+  path: string,
+  offsets: readonly number[],
+): Promise<Map<number, number>> {
   const wanted = [...new Set(offsets)].sort((a, b) => a - b);
   const found = new Map<number, number>();
   if (wanted.length === 0) return found;
@@ -44,7 +47,8 @@ export async function lineNumbersAt(path: string, offsets: readonly number[]): P
   const stream = createReadStream(path, { end: wanted[wanted.length - 1] });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     for (let i = 0; i < chunk.length; i++) {
-      while (next < wanted.length && wanted[next] === position + i) found.set(wanted[next++]!, line);
+      while (next < wanted.length && wanted[next] === position + i)
+        found.set(wanted[next++]!, line);
       if (chunk[i] === 10) line++;
     }
     position += chunk.length;
@@ -54,7 +58,11 @@ export async function lineNumbersAt(path: string, offsets: readonly number[]): P
 }
 
 /** What the CSV scan of the main pass recorded in its rejects tables. */
-export async function csvRejects(engine: Engine, root: string, source: Source): Promise<ParseReport> {
+export async function csvRejects(
+  engine: Engine,
+  root: string,
+  source: Source,
+): Promise<ParseReport> {
   const { errors, scans } = source.rejects!;
   const counts = await engine.all(
     `SELECT error_type, count(DISTINCT (file_id, line)) AS rows FROM ${errors} GROUP BY GROUPING SETS ((), (error_type)) ORDER BY error_type NULLS FIRST`,
@@ -63,7 +71,7 @@ export async function csvRejects(engine: Engine, root: string, source: Source): 
   let rejected = 0;
   for (const r of counts) {
     if (r.error_type === null) rejected = toNumber(r.rows);
-    else byError[String(r.error_type)] = toNumber(r.rows);
+    else byError[toText(r.error_type)] = toNumber(r.rows);
   }
   if (rejected === 0) return { rejected, byError, first: [] };
   const rows = await engine.all(
@@ -74,7 +82,7 @@ ORDER BY e.file_id, e.line LIMIT ${SAMPLE_SIZE}`,
   );
   const byFile = new Map<string, number[]>();
   for (const r of rows) {
-    const file = relativeFile(root, String(r.file_path), source.files);
+    const file = relativeFile(root, toText(r.file_path), source.files);
     byFile.set(file, [...(byFile.get(file) ?? []), toNumber(r.line_byte_position)]);
   }
   const lines = new Map<string, Map<number, number>>();
@@ -83,19 +91,21 @@ ORDER BY e.file_id, e.line LIMIT ${SAMPLE_SIZE}`,
     lines.set(file, await lineNumbersAt(join(root, file), offsets));
   }
   const first = rows.map((r): Reject => {
-    const file = relativeFile(root, String(r.file_path), source.files);
+    const file = relativeFile(root, toText(r.file_path), source.files);
     const line = lines.get(file)?.get(toNumber(r.line_byte_position)) ?? toNumber(r.line);
     return {
       file,
       line,
-      error: String(r.error_type),
+      error: toText(r.error_type),
       ...(typeof r.column_name === 'string' && { column: r.column_name }),
-      message: String(r.error_message),
-      text: clip(String(r.csv_line ?? '')),
+      message: toText(r.error_message),
+      text: clip(toText(r.csv_line)),
     };
   });
   // Sorted by file order in the dataset, then by line.
-  first.sort((a, b) => source.files.indexOf(a.file) - source.files.indexOf(b.file) || a.line - b.line);
+  first.sort(
+    (a, b) => source.files.indexOf(a.file) - source.files.indexOf(b.file) || a.line - b.line,
+  );
   return { rejected, byError, first };
 }
 
@@ -113,7 +123,10 @@ export async function jsonRejects(root: string, source: Source): Promise<ParseRe
   if (rejected === 0 || source.format !== 'jsonl') return { rejected, byError, first };
   for (const file of source.files) {
     if (first.length >= SAMPLE_SIZE || /\.(gz|zst)$/.test(file)) break;
-    const lines = createInterface({ input: createReadStream(join(root, file)), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: createReadStream(join(root, file)),
+      crlfDelay: Infinity,
+    });
     let n = 0;
     for await (const text of lines) {
       n++;

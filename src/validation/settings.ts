@@ -29,7 +29,9 @@ export function engineSettings(
     try {
       memoryLimit = parseByteSize(flags.memoryLimit);
     } catch {
-      throw new UsageError(`--memory-limit ${flags.memoryLimit}: expected a size such as 1GB or 512MiB`);
+      throw new UsageError(
+        `--memory-limit ${flags.memoryLimit}: expected a size such as 1GB or 512MiB`,
+      );
     }
   }
   const temp = flags.tempDirectory ?? engine.tempDirectory;

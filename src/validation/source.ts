@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { InfraError, InputError } from '../errors.ts';
 import type { Dataset } from '../spec/schema/validation.ts';
+import { toText } from './columns.ts';
 import { isEngineError, shortEngineMessage, type Engine, type JsonValue } from './engine.ts';
 import { family, formatOf, listDataFiles, type DataFormat } from './files.ts';
 import { explainMissing, type Producer } from './missing-data.ts';
@@ -41,6 +42,8 @@ export interface Source {
 export interface OpenOptions {
   cacheDir?: string | undefined;
   producers?: readonly Producer[];
+  /** A path nothing tracks or produces is a mistake in the input (exit 2), not missing data. */
+  strictPaths?: boolean;
 }
 
 /** The data could not be read: missing from the workspace, or unreadable. Exit 3. */
@@ -67,6 +70,8 @@ export async function openSource(
   const files = listDataFiles(root, input.path, input.format);
   if (files.length === 0) {
     const missing = explainMissing(root, input.path, options);
+    if (!missing.expected && options.strictPaths)
+      throw new InputError(missing.message, { hint: missing.hint });
     throw new DataUnavailableError('missing', missing.message, { hint: missing.hint });
   }
   const families = new Set(files.map((f) => family(input.format ?? formatOf(f))));
@@ -81,7 +86,8 @@ export async function openSource(
   // results print them relative to the repository again (displaySql).
   const paths = files.map((f) => join(root, f));
   try {
-    if (format === 'csv' || format === 'tsv') return await openCsv(engine, input, files, paths, format);
+    if (format === 'csv' || format === 'tsv')
+      return await openCsv(engine, input, files, paths, format);
     if (format === 'parquet') return await openParquet(engine, input.path, files, paths);
     return await openJson(engine, input.path, files, paths, format);
   } catch (error) {
@@ -103,9 +109,12 @@ function fileList(files: readonly string[]): string {
   return list(files.map(str));
 }
 
-async function describe(engine: Engine, relation: string): Promise<{ name: string; type: string }[]> {
+async function describe(
+  engine: Engine,
+  relation: string,
+): Promise<{ name: string; type: string }[]> {
   const rows = await engine.all(`DESCRIBE SELECT * FROM ${relation}`);
-  return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  return rows.map((r) => ({ name: toText(r.column_name), type: toText(r.column_type) }));
 }
 
 async function openParquet(
@@ -150,7 +159,7 @@ async function sniffCsv(
   const columns = Array.isArray(row.Columns)
     ? row.Columns.map((c) => {
         const col = c as { name?: JsonValue; type?: JsonValue };
-        return { name: String(col.name), type: String(col.type) };
+        return { name: toText(col.name), type: toText(col.type) };
       })
     : [];
   const dialect: CsvDialect = {
@@ -164,7 +173,8 @@ async function sniffCsv(
     encoding: pinned?.encoding ?? 'utf-8',
     columns,
   };
-  if (typeof row.DateFormat === 'string' && row.DateFormat !== '') dialect.dateFormat = row.DateFormat;
+  if (typeof row.DateFormat === 'string' && row.DateFormat !== '')
+    dialect.dateFormat = row.DateFormat;
   if (typeof row.TimestampFormat === 'string' && row.TimestampFormat !== '')
     dialect.timestampFormat = row.TimestampFormat;
   return dialect;
@@ -203,7 +213,9 @@ export function pinDialect(
     dialect.columns = Object.entries(pinned.columns).map(([name, type]) => ({ name, type }));
   } else {
     const text = new Set(textColumns);
-    dialect.columns = dialect.columns.map((c) => (text.has(c.name) ? { ...c, type: 'VARCHAR' } : c));
+    dialect.columns = dialect.columns.map((c) =>
+      text.has(c.name) ? { ...c, type: 'VARCHAR' } : c,
+    );
   }
   return dialect;
 }

@@ -11,8 +11,8 @@ import type { CsvDialect } from './results.ts';
 
 /** At most this many distinct values make an allowed set. */
 const MAX_SET = 20;
-/** Deequ's UniqueIfApproximatelyUnique: |1 − distinct / rows| ≤ 0.08 … we are stricter. */
-const UNIQUE_TOLERANCE = 0.02;
+/** Deequ's UniqueIfApproximatelyUnique: |1 − distinct / rows| ≤ 0.08 (HyperLogLog is ±2 % or so). */
+const UNIQUE_TOLERANCE = 0.08;
 
 function roundUpShare(share: number): number {
   // Keep headroom: twice the share seen, at least 1 %, in whole percent.
@@ -38,18 +38,28 @@ export function suggestColumn(c: ColumnProfile, rows: number): ColumnCheck {
     check.min = c.min >= 0 ? 0 : c.min;
     check.max = c.max;
   }
-  if ((c.kind === 'temporal') && typeof c.min === 'string' && typeof c.max === 'string') {
-    check.min = c.min;
-  }
+  if (c.kind === 'temporal' && typeof c.min === 'string') check.min = c.min;
   const listed = (c.top ?? []).reduce((n, t) => n + t.count, 0);
-  if (c.kind === 'categorical' && c.top && c.top.length <= MAX_SET && c.distinct <= MAX_SET && listed === c.count && c.count > c.top.length) {
+  if (
+    c.kind === 'categorical' &&
+    c.top &&
+    c.top.length <= MAX_SET &&
+    c.distinct <= MAX_SET &&
+    listed === c.count &&
+    c.count > c.top.length
+  ) {
     check.in = c.top.map((t) => t.value).sort();
   } else if (c.kind === 'categorical' && c.length && c.length.min === c.length.max && c.count > 0) {
     check.length = c.length.min;
   }
-  if (c.count === rows && rows > MAX_SET && Math.abs(1 - c.distinct / rows) <= UNIQUE_TOLERANCE && c.kind !== 'numeric') {
-    check.unique = true;
-  } else if (c.count === rows && rows > MAX_SET && c.kind === 'numeric' && familyOf(c.type) === 'integer' && Math.abs(1 - c.distinct / rows) <= UNIQUE_TOLERANCE) {
+  // Nearly every value distinct, in a column that can be a key (text or whole numbers).
+  const keyLike = c.kind === 'categorical' || familyOf(c.type) === 'integer';
+  if (
+    keyLike &&
+    c.count === rows &&
+    rows > MAX_SET &&
+    Math.abs(1 - c.distinct / rows) <= UNIQUE_TOLERANCE
+  ) {
     check.unique = true;
   }
   return check;
@@ -58,8 +68,13 @@ export function suggestColumn(c: ColumnProfile, rows: number): ColumnCheck {
 export function suggestSuite(profile: Profile, dataset: string): ValidationSuite {
   return {
     dataset,
-    columns: Object.fromEntries(profile.columns.map((c) => [c.name, suggestColumn(c, profile.rows)])),
-    checks: [{ rows: { min: Math.max(1, Math.floor(profile.rows / 2)) } }, { duplicates: { max: 0 } }],
+    columns: Object.fromEntries(
+      profile.columns.map((c) => [c.name, suggestColumn(c, profile.rows)]),
+    ),
+    checks: [
+      { rows: { min: Math.max(1, Math.floor(profile.rows / 2)) } },
+      { duplicates: { max: 0 } },
+    ],
   };
 }
 

@@ -12,19 +12,33 @@ import type { CheckResult, DatasetResult, ValidationReport } from './results.ts'
 
 /** The spec position of a check, as a diagnostic (warnings for warn, errors otherwise). */
 export function checkDiagnostic(source: YamlSource, d: DatasetResult, c: CheckResult): Diagnostic {
-  return diagnosticAt(source, c.specPath, `${d.dataset}: ${checkLabel(c)}: ${c.message}`, `data-${c.check}`, {
-    at: c.check === 'exists' || c.check === 'drift' ? 'key' : 'value',
-    severity: c.status === 'warn' ? 'warning' : 'error',
-  });
+  return diagnosticAt(
+    source,
+    c.specPath,
+    `${d.dataset}: ${checkLabel(c)}: ${c.message}`,
+    `data-${c.check}`,
+    {
+      at: c.check === 'exists' || c.check === 'drift' ? 'key' : 'value',
+      severity: c.status === 'warn' ? 'warning' : 'error',
+    },
+  );
 }
 
 /** Diagnostics for every check that did not pass, and for datasets that could not be read. */
-export function resultDiagnostics(source: YamlSource, reports: readonly ValidationReport[]): Diagnostic[] {
+export function resultDiagnostics(
+  source: YamlSource,
+  reports: readonly ValidationReport[],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of reports.flatMap((r) => r.datasets)) {
     if (d.error) {
       out.push(
-        diagnosticAt(source, ['validation', d.suite, 'dataset'], `${d.dataset}: ${d.error.message}${d.error.hint ? `; ${d.error.hint}` : ''}`, `data-${d.error.kind}`),
+        diagnosticAt(
+          source,
+          ['validation', d.suite, 'dataset'],
+          `${d.dataset}: ${d.error.message}${d.error.hint ? `; ${d.error.hint}` : ''}`,
+          `data-${d.error.kind}`,
+        ),
       );
     }
     for (const c of d.checks) if (c.status !== 'pass') out.push(checkDiagnostic(source, d, c));
@@ -57,7 +71,9 @@ export function renderValidationText(
     }
     const width = Math.max(0, ...d.checks.map((c) => checkLabel(c).length));
     for (const c of d.checks) {
-      lines.push(`  ${paint(s, c.status, MARK[c.status])} ${checkLabel(c).padEnd(width)}  ${c.message}`);
+      lines.push(
+        `  ${paint(s, c.status, MARK[c.status])} ${checkLabel(c).padEnd(width)}  ${c.message}`,
+      );
       if (c.status === 'pass') continue;
       const where = locate(d, c);
       if (where) lines.push(`    ${s.dim(where)}`);
@@ -66,9 +82,12 @@ export function renderValidationText(
       const w = Math.max(...d.drift.columns.map((c) => c.column.length));
       for (const c of d.drift.columns) {
         const verdict = c.drifted ? s.red('drifted') : s.dim('ok');
-        lines.push(`      ${c.column.padEnd(w)}  ${c.method.padEnd(13)} ${formatScore(c.score).padStart(9)}  threshold ${c.threshold}  ${verdict}`);
+        lines.push(
+          `      ${c.column.padEnd(w)}  ${c.method.padEnd(13)} ${formatScore(c.score).padStart(9)}  threshold ${c.threshold}  ${verdict}`,
+        );
       }
-      for (const k of d.drift.skipped) lines.push(`      ${s.dim(`${k.column}: not compared, ${k.reason}`)}`);
+      for (const k of d.drift.skipped)
+        lines.push(`      ${s.dim(`${k.column}: not compared, ${k.reason}`)}`);
     }
     if (src?.sniffed) {
       lines.push(
@@ -81,11 +100,14 @@ export function renderValidationText(
   const queries = all.reduce((n, d) => n + d.queries, 0);
   const bits = [`${total('pass')} passed`];
   if (total('fail')) bits.push(s.red(`${total('fail')} failed`));
-  if (total('warn')) bits.push(s.yellow(`${total('warn')} warning${total('warn') === 1 ? '' : 's'}`));
+  if (total('warn'))
+    bits.push(s.yellow(`${total('warn')} warning${total('warn') === 1 ? '' : 's'}`));
   if (total('error')) bits.push(s.red(`${total('error')} not evaluated`));
   const unread = all.filter((d) => d.error && d.error.kind !== 'suite').length;
   if (unread) bits.push(s.red(`${unread} dataset${unread === 1 ? '' : 's'} not read`));
-  lines.push(`${all.length} dataset${all.length === 1 ? '' : 's'}: ${bits.join(', ')} (${queries} queries)`);
+  lines.push(
+    `${all.length} dataset${all.length === 1 ? '' : 's'}: ${bits.join(', ')} (${queries} queries)`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -36,7 +36,11 @@ export function typedColumn(column: Column, declared: ColumnType | undefined): T
     case 'integer': {
       if (family === 'integer') return same;
       if (family === 'float')
-        return { expr: x, family, invalid: `${x} IS NOT NULL AND (NOT isfinite(${x}) OR ${x} <> trunc(${x}))` };
+        return {
+          expr: x,
+          family,
+          invalid: `${x} IS NOT NULL AND (NOT isfinite(${x}) OR ${x} <> trunc(${x}))`,
+        };
       if (family === 'decimal') return { expr: x, family, invalid: `${x} <> trunc(${x})` };
       if (family !== 'string') return incompatible;
       const cast = `TRY_CAST(${x} AS DOUBLE)`;
@@ -73,16 +77,24 @@ export function boundLiteral(
 ): { sql: string } | { error: string } {
   if (isNumeric(family)) {
     const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-    if (typeof value === 'boolean' || !Number.isFinite(n) || (typeof value === 'string' && value.trim() === ''))
+    if (
+      typeof value === 'boolean' ||
+      !Number.isFinite(n) ||
+      (typeof value === 'string' && value.trim() === '')
+    )
       return { error: `${JSON.stringify(value)} is not a number` };
     return { sql: String(n) };
   }
   if (family === 'date' || family === 'timestamp') {
-    if (typeof value !== 'string') return { error: `write a ${family} as a string such as "2024-01-31"` };
+    if (typeof value !== 'string')
+      return { error: `write a ${family} as a string such as "2024-01-31"` };
     if (family === 'date' && DATE.test(value) && !Number.isNaN(Date.parse(value)))
       return { sql: `DATE '${value}'` };
     const m = TIMESTAMP.exec(value);
-    if (!m) return { error: `${JSON.stringify(value)} is not a ${family} (use 2024-01-31 or 2024-01-31T12:00:00Z)` };
+    if (!m)
+      return {
+        error: `${JSON.stringify(value)} is not a ${family} (use 2024-01-31 or 2024-01-31T12:00:00Z)`,
+      };
     const iso = `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`;
     const ms = Date.parse(iso);
     if (Number.isNaN(ms)) return { error: `${JSON.stringify(value)} is not a valid ${family}` };

@@ -7,14 +7,23 @@
 import { outputValue, familyOf, toNumber, type Column } from './columns.ts';
 import { percent, show, type CompileContext } from './context.ts';
 import type { JsonValue, Row } from './engine.ts';
-import { SAMPLE_SIZE, type CheckQuery, type CheckSpec, type Outcome, type PlannedCheck } from './plan.ts';
+import {
+  SAMPLE_SIZE,
+  type CheckQuery,
+  type CheckSpec,
+  type Outcome,
+  type PlannedCheck,
+} from './plan.ts';
 import { ident, str } from './sql.ts';
 
 function structOf(columns: readonly Column[]): string {
   return `{${columns.map((c) => `${str(c.name)}: ${ident(c.name)}`).join(', ')}}`;
 }
 
-function readTop(value: JsonValue | undefined, columns: readonly Column[]): { value: JsonValue; count: number }[] {
+function readTop(
+  value: JsonValue | undefined,
+  columns: readonly Column[],
+): { value: JsonValue; count: number }[] {
   if (!Array.isArray(value)) return [];
   return value.map((item) => {
     const entry = item as { neg?: JsonValue; v?: JsonValue };
@@ -25,12 +34,18 @@ function readTop(value: JsonValue | undefined, columns: readonly Column[]): { va
 }
 
 /** Every non-null key (all columns non-null) appears once. */
-export function uniqueness(ctx: CompileContext, columns: readonly Column[], spec: CheckSpec): PlannedCheck {
+export function uniqueness(
+  ctx: CompileContext,
+  columns: readonly Column[],
+  spec: CheckSpec,
+): PlannedCheck {
   const names = columns.map((c) => c.name);
   const list = columns.map((c) => ident(c.name)).join(', ');
   const notNull = columns.map((c) => `${ident(c.name)} IS NOT NULL`).join(' AND ');
   const single = columns.length === 1;
-  const total = ctx.aggregates.add(single ? `count(${list})` : `count(*) FILTER (WHERE ${notNull})`);
+  const total = ctx.aggregates.add(
+    single ? `count(${list})` : `count(*) FILTER (WHERE ${notNull})`,
+  );
   const distinct = ctx.aggregates.add(
     single ? `count(DISTINCT ${list})` : `count(DISTINCT (${list})) FILTER (WHERE ${notNull})`,
   );
@@ -44,7 +59,13 @@ export function uniqueness(ctx: CompileContext, columns: readonly Column[], spec
     evaluate(row): Outcome | CheckQuery {
       const rows = toNumber(row[total]);
       if (rows - toNumber(row[distinct]) === 0) {
-        return { ok: true, observed: 0, elementCount: rows, unexpectedCount: 0, message: `every ${what} is unique` };
+        return {
+          ok: true,
+          observed: 0,
+          elementCount: rows,
+          unexpectedCount: 0,
+          message: `every ${what} is unique`,
+        };
       }
       return {
         sql: `SELECT count(*) AS dup_values, sum(n) AS dup_rows, min({'neg': -n, 'v': ${single ? list : structOf(columns)}}, ${SAMPLE_SIZE}) AS top
@@ -82,7 +103,13 @@ export function duplicateRows(ctx: CompileContext, max: number, spec: CheckSpec)
     evaluate(row): Outcome | CheckQuery {
       const rows = toNumber(row.n);
       if (rows - toNumber(row[distinct]) === 0) {
-        return { ok: true, observed: 0, elementCount: rows, unexpectedCount: 0, message: 'no row is duplicated' };
+        return {
+          ok: true,
+          observed: 0,
+          elementCount: rows,
+          unexpectedCount: 0,
+          message: 'no row is duplicated',
+        };
       }
       return {
         sql: `SELECT count(*) AS groups, sum(n - 1) AS surplus, min({'neg': -n, 'v': ${structOf(ctx.columns)}}, ${SAMPLE_SIZE}) AS top

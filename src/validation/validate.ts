@@ -8,12 +8,24 @@ import type { Pipeline } from '../spec/schema/pipeline.ts';
 import type { Dataset, ValidationSuite } from '../spec/schema/validation.ts';
 import { planColumn } from './column-checks.ts';
 import { toNumber } from './columns.ts';
-import { namesIn, planDatasetCheck, type DatasetContext, type OtherDataset } from './dataset-checks.ts';
+import {
+  namesIn,
+  planDatasetCheck,
+  type DatasetContext,
+  type OtherDataset,
+} from './dataset-checks.ts';
 import { planCurrent } from './drift/compare.ts';
 import { summarizeReference, type ReferenceSummary } from './drift/reference.ts';
 import { isEngineError, shortEngineMessage, type Engine, type Row } from './engine.ts';
 import type { Producer } from './missing-data.ts';
-import { AggregateList, errorResult, toResult, type CheckSpec, type Outcome, type PlannedCheck } from './plan.ts';
+import {
+  AggregateList,
+  errorResult,
+  toResult,
+  type CheckSpec,
+  type Outcome,
+  type PlannedCheck,
+} from './plan.ts';
 import { csvRejects, jsonRejects, type ParseReport } from './rejects.ts';
 import type {
   CheckResult,
@@ -89,7 +101,10 @@ async function open(
 ): Promise<Source> {
   const dataset = datasetSpec(target, name);
   const earlier = options.dialects?.[name];
-  const csv = dataset.csv?.columns === undefined && earlier ? { ...pinnedFrom(earlier), ...dataset.csv } : dataset.csv;
+  const csv =
+    dataset.csv?.columns === undefined && earlier
+      ? { ...pinnedFrom(earlier), ...dataset.csv }
+      : dataset.csv;
   return openSource(
     options.engine,
     options.root,
@@ -123,11 +138,17 @@ function unavailable(error: unknown): DatasetResult['error'] {
 }
 
 /** Patterns DuckDB's regex engine (RE2) rejects, checked without touching the data. */
-async function invalidPatterns(engine: Engine, suite: ValidationSuite): Promise<Map<string, string>> {
-  const patterns = [...new Set(Object.values(suite.columns ?? {}).flatMap((c) => (c.regex ? [c.regex] : [])))];
+async function invalidPatterns(
+  engine: Engine,
+  suite: ValidationSuite,
+): Promise<Map<string, string>> {
+  const patterns = [
+    ...new Set(Object.values(suite.columns ?? {}).flatMap((c) => (c.regex ? [c.regex] : []))),
+  ];
   const bad = new Map<string, string>();
   if (patterns.length === 0) return bad;
-  const probe = (list: string[]) => `SELECT ${list.map((p) => `regexp_matches('', ${str(p)})`).join(', ')}`;
+  const probe = (list: string[]) =>
+    `SELECT ${list.map((p) => `regexp_matches('', ${str(p)})`).join(', ')}`;
   try {
     await engine.all(probe(patterns));
   } catch {
@@ -205,7 +226,9 @@ export async function validateSuite(
     ...(suite.checks ?? []).map((check, j) => planDatasetCheck(ctx, j, check)),
   ];
   const scoreDrift =
-    reference && !('error' in reference) ? planCurrent(ctx.aggregates, reference, suite.drift?.share) : undefined;
+    reference && !('error' in reference)
+      ? planCurrent(ctx.aggregates, reference, suite.drift?.share)
+      : undefined;
 
   let row: Row;
   try {
@@ -243,7 +266,9 @@ export async function validateSuite(
       drift = scoreDrift(row);
       checks.push(toResult(spec, driftCheck(drift)));
     } else if (reference && 'error' in reference) {
-      checks.push(errorResult(spec, `${reference.error}${reference.hint ? ` (${reference.hint})` : ''}`));
+      checks.push(
+        errorResult(spec, `${reference.error}${reference.hint ? ` (${reference.hint})` : ''}`),
+      );
     }
   }
   return result(checks, {
@@ -286,7 +311,8 @@ async function openOthers(
   for (const check of suite.checks ?? []) {
     if (check.references) wanted.add(check.references.dataset);
     if (check.sql !== undefined)
-      for (const n of namesIn(typeof check.sql === 'string' ? check.sql : check.sql.query, all)) wanted.add(n);
+      for (const n of namesIn(typeof check.sql === 'string' ? check.sql : check.sql.query, all))
+        wanted.add(n);
   }
   const others = new Map<string, OtherDataset | { unavailable: string }>();
   for (const name of wanted) {
@@ -311,14 +337,32 @@ async function openReference(
 ): Promise<ReferenceSummary> {
   const drift = suite.drift!;
   // A reference that is one of the pipeline's datasets is read with that dataset's settings.
-  const named = Object.entries(target.spec.datasets ?? {}).find(([, d]) => d.path === drift.reference);
+  const named = Object.entries(target.spec.datasets ?? {}).find(
+    ([, d]) => d.path === drift.reference,
+  );
   const source = named
     ? await open(options, target, named[0])
-    : await openSource(options.engine, options.root, { path: drift.reference }, { cacheDir: options.cacheDir, producers: target.producers });
-  return summarizeReference(options.engine, drift.reference, source.relation, drift, current.columns, source.columns);
+    : await openSource(
+        options.engine,
+        options.root,
+        { path: drift.reference },
+        { cacheDir: options.cacheDir, producers: target.producers },
+      );
+  return summarizeReference(
+    options.engine,
+    drift.reference,
+    source.relation,
+    drift,
+    current.columns,
+    source.columns,
+  );
 }
 
-async function parseReport(engine: Engine, root: string, source: Source): Promise<ParseReport | undefined> {
+async function parseReport(
+  engine: Engine,
+  root: string,
+  source: Source,
+): Promise<ParseReport | undefined> {
   if (source.format === 'csv') return csvRejects(engine, root, source);
   if (source.format === 'json' || source.format === 'jsonl') return jsonRejects(root, source);
   return undefined;
@@ -349,14 +393,23 @@ function parseCheck(
     message:
       report.rejected === 0
         ? `all ${rows} rows of ${suite.dataset} parse`
-        : `${report.rejected} of ${total} rows could not be parsed and were skipped (${Object.entries(report.byError)
+        : `${report.rejected} of ${total} rows could not be parsed and were skipped (${Object.entries(
+            report.byError,
+          )
             .map(([k, v]) => `${k} ${v}`)
-            .join(', ')})${first ? `; first at ${first.file}:${first.line}: ${first.message}` : ''}`,
+            .join(
+              ', ',
+            )})${first ? `; first at ${first.file}:${first.line}: ${first.message}` : ''}`,
   });
 }
 
 /** Evaluate a planned check, running its query or follow-up when it has one. */
-async function finish(engine: Engine, planned: PlannedCheck, row: Row, rows: number): Promise<CheckResult> {
+async function finish(
+  engine: Engine,
+  planned: PlannedCheck,
+  row: Row,
+  rows: number,
+): Promise<CheckResult> {
   if (planned.type === 'done') return planned.result;
   const { spec } = planned;
   try {
@@ -371,7 +424,11 @@ async function finish(engine: Engine, planned: PlannedCheck, row: Row, rows: num
     }
     return toResult(spec, outcome);
   } catch (error) {
-    if (isEngineError(error) && (error.kind === 'sql' || planned.type === 'query') && error.kind !== 'memory') {
+    if (
+      isEngineError(error) &&
+      (error.kind === 'sql' || planned.type === 'query') &&
+      error.kind !== 'memory'
+    ) {
       return errorResult(spec, shortEngineMessage(error.message));
     }
     throw error;
@@ -404,7 +461,8 @@ export function reportStatus(datasets: readonly DatasetResult[]): DatasetStatus 
  */
 export function exitCodeOf(datasets: readonly DatasetResult[]): 0 | 1 | 2 | 3 {
   if (datasets.some((d) => d.error && d.error.kind !== 'suite')) return 3;
-  if (datasets.some((d) => d.error?.kind === 'suite' || d.checks.some((c) => c.status === 'error'))) return 2;
+  if (datasets.some((d) => d.error?.kind === 'suite' || d.checks.some((c) => c.status === 'error')))
+    return 2;
   if (datasets.some((d) => d.checks.some((c) => c.status === 'fail'))) return 1;
   return 0;
 }

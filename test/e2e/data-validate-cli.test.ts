@@ -24,7 +24,15 @@ function exampleFiles(): Record<string, string> {
     if (statSync(abs).isDirectory()) for (const name of readdirSync(abs)) add(`${rel}/${name}`);
     else files[rel] = readFileSync(abs, 'utf8');
   };
-  for (const p of ['gitops-ml.yaml', 'params.yaml', 'pipelines', 'models', 'deployments', 'data/penguins.json', 'examples/penguins'])
+  for (const p of [
+    'gitops-ml.yaml',
+    'params.yaml',
+    'pipelines',
+    'models',
+    'deployments',
+    'data/penguins.json',
+    'examples/penguins',
+  ])
     add(p);
   return files;
 }
@@ -54,7 +62,10 @@ describe('gitops-ml data validate on the penguins example', () => {
     expect(before.stderr).toContain(
       '✗ data/prepared/test.csv does not exist yet: stage "prepare" of pipeline "penguins" produces it\n    hint: run `gitops-ml run penguins --stage prepare` first\n',
     );
-    const prepare = spawnSync(process.execPath, ['examples/penguins/prepare.mjs'], { cwd: repo, encoding: 'utf8' });
+    const prepare = spawnSync(process.execPath, ['examples/penguins/prepare.mjs'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(prepare.status).toBe(0);
     const after = run(repo, ['data', 'validate', 'penguins', '--json']);
     expect(after.code).toBe(0);
@@ -100,7 +111,9 @@ stages:
     });
     const r = run(repo, ['data', 'validate', 'shop']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('✗ amount · min  1 of 3 values of amount (33.3%) are below 0, e.g. -4\n    pipelines/shop.yaml:7:21\n');
+    expect(r.stderr).toContain(
+      '✗ amount · min  1 of 3 values of amount (33.3%) are below 0, e.g. -4\n    pipelines/shop.yaml:7:21\n',
+    );
   });
 
   it('exits 2 when the suite is wrong: a regex RE2 cannot run, a query that does not bind', () => {
@@ -132,7 +145,10 @@ stages:
 
   it('exits 3 with the reason when a file cannot be read', () => {
     const repo = gitRepo({
-      'pipelines/shop.yaml': spec('    checks:\n      - rows: {min: 1}').replace('orders.csv', 'orders.parquet'),
+      'pipelines/shop.yaml': spec('    checks:\n      - rows: {min: 1}').replace(
+        'orders.csv',
+        'orders.parquet',
+      ),
       'data/orders.parquet': 'this is not parquet\n',
     });
     const r = run(repo, ['data', 'validate', 'shop']);
@@ -155,15 +171,16 @@ stages:
     mkdirSync(join(repo, '.dvc/cache/files/md5/01'), { recursive: true });
     writeFileSync(join(repo, '.dvc/cache/files/md5/01', md5.slice(2)), orders);
     const checkout = run(repo, ['data', 'validate', 'shop']);
-    expect(checkout.stderr).toContain('hint: run `gitops-ml data checkout data/orders.csv.dvc`, then validate again');
+    expect(checkout.stderr).toContain(
+      'hint: run `gitops-ml data checkout data/orders.csv.dvc`, then validate again',
+    );
   });
 
   it('reads several files as one dataset through a glob, and names the dataset it was asked for', () => {
     const repo = gitRepo({
-      'pipelines/shop.yaml': spec('    checks:\n      - rows: {min: 5}\n      - unique: id').replace(
-        'data/orders.csv',
-        '"data/orders/*.csv"',
-      ),
+      'pipelines/shop.yaml': spec(
+        '    checks:\n      - rows: {min: 5}\n      - unique: id',
+      ).replace('data/orders.csv', '"data/orders/*.csv"'),
       'data/orders/2024-01.csv': orders,
       'data/orders/2024-02.csv': 'id,amount\n4,1\n5,2\n',
     });
@@ -174,6 +191,51 @@ stages:
     expect(d.source!.rows).toBe(5);
     const unknown = run(repo, ['data', 'validate', 'shop:order']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('error: pipeline "shop" has no validation suite for dataset "order" (did you mean "orders"?)');
+    expect(unknown.stderr).toContain(
+      'error: pipeline "shop" has no validation suite for dataset "order" (did you mean "orders"?)',
+    );
+  });
+});
+
+describe('gitops-ml data profile', () => {
+  it('prints a table, writes a baseline atomically with --out, and suggests a suite', () => {
+    const repo = gitRepo(exampleFiles());
+    const table = run(repo, ['data', 'profile', 'data/penguins.json']);
+    expect(table.code).toBe(0);
+    expect(table.stderr).toContain('data/penguins.json (json, 344 rows)');
+    expect(table.stderr).toMatch(
+      /\nSex +VARCHAR +10 \(2\.9%\) +~3 +\. +MALE +MALE 168, FEMALE 165, \. 1\n/,
+    );
+    const out = run(repo, [
+      'data',
+      'profile',
+      'data/penguins.json',
+      '--out',
+      'data/penguins.profile.json',
+    ]);
+    expect(out.code).toBe(0);
+    const baseline = JSON.parse(readFileSync(join(repo, 'data/penguins.profile.json'), 'utf8')) as {
+      rows: number;
+    };
+    expect(baseline.rows).toBe(344);
+    expect(readdirSync(join(repo, 'data')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const again = run(repo, ['data', 'profile', 'data/penguins.json', '--json']);
+    expect(again.stdout).toBe(readFileSync(join(repo, 'data/penguins.profile.json'), 'utf8'));
+    const suggest = run(repo, [
+      'data',
+      'profile',
+      'data/penguins.json',
+      '--suggest',
+      '--name',
+      'raw',
+    ]);
+    expect(suggest.stdout).toContain(
+      '      Sex: {type: string, nullable: 0.06, in: [., FEMALE, MALE]}\n',
+    );
+    const missing = run(repo, ['data', 'profile', 'data/nope.csv']);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      'error: data/nope.csv does not exist\nhint: commit the file, track it with `gitops-ml data add`, or fix the dataset path in the pipeline spec\n',
+    ]);
   });
 });

@@ -10,7 +10,10 @@ import type { Engine, EngineSettings } from '../../src/validation/engine.ts';
 import type { PipelineTarget } from '../../src/validation/validate.ts';
 import { projectRoot } from './temp.ts';
 
-export const flightsParquet = join(projectRoot, 'node_modules/vega-datasets/data/flights-3m.parquet');
+export const flightsParquet = join(
+  projectRoot,
+  'node_modules/vega-datasets/data/flights-3m.parquet',
+);
 
 /** A pipeline spec (YAML text) as validation takes it; stages are optional here. */
 export function target(spec: string, name = 'p'): PipelineTarget {
@@ -34,7 +37,10 @@ export async function withEngine<T>(
 }
 
 /** Run statements on a plain DuckDB (no sandbox) in `cwd`, as a user would; the last one's rows. */
-export async function duckdbQuery(cwd: string, ...statements: string[]): Promise<Record<string, unknown>[]> {
+export async function duckdbQuery(
+  cwd: string,
+  ...statements: string[]
+): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
   try {

@@ -22,8 +22,12 @@ function writeAtomic(path: string, text: string): void {
 
 /** A dataset name for the suggested suite, from the file name: `data/raw/penguins.csv` → penguins. */
 function datasetName(path: string): string {
-  const stem = basename(path).replace(/\.(gz|zst)$/, '').replace(/\.[^.]*$/, '');
-  const clean = stem.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  const stem = basename(path)
+    .replace(/\.(gz|zst)$/, '')
+    .replace(/\.[^.]*$/, '');
+  const clean = stem
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
   return clean || 'data';
 }
 
@@ -64,9 +68,9 @@ export const dataProfile: Command = {
         engine,
         ctx.root,
         { path, format: parsedFormat?.data },
-        { cacheDir: repo.config?.data.cache?.dir },
+        { cacheDir: repo.config?.data.cache?.dir, strictPaths: true },
       );
-      profile = await profileSource(engine, source);
+      profile = await profileSource(engine, ctx.root, source);
     } finally {
       engine.close();
     }
@@ -85,7 +89,8 @@ export const dataProfile: Command = {
     const name = typeof args.values.name === 'string' ? args.values.name : datasetName(path);
     if (args.values.suggest === true) ctx.io.stdout.write(suggestYaml(profile, name));
     else if (ctx.json) ctx.io.stdout.write(json);
-    else if (typeof args.values.out !== 'string') ctx.io.stderr.write(renderProfileText(profile, ctx.style));
+    else if (typeof args.values.out !== 'string')
+      ctx.io.stderr.write(renderProfileText(profile, ctx.style));
     return { exitCode: 0 };
   },
 };

@@ -21,7 +21,9 @@ export const engineOptions = {
 function parseTarget(positionals: readonly string[]): { pipeline: string; dataset?: string } {
   if (positionals.length !== 1)
     throw new UsageError(
-      positionals.length === 0 ? 'data validate needs a pipeline' : `data validate takes one pipeline, got ${positionals.length}`,
+      positionals.length === 0
+        ? 'data validate needs a pipeline'
+        : `data validate takes one pipeline, got ${positionals.length}`,
       { hint: 'gitops-ml data validate <pipeline>[:<dataset>]' },
     );
   const [pipeline = '', dataset] = positionals[0]!.split(':', 2);
@@ -41,21 +43,31 @@ export const dataValidate: Command = {
     const names = repo.pipelines.map((p) => p.name);
     const resolved = repo.pipelines.find((p) => p.name === target.pipeline);
     if (!resolved) {
-      throw new UsageError(`no pipeline "${target.pipeline}"${didYouMean(target.pipeline, names)}`, {
-        hint: names.length ? `pipelines: ${names.join(', ')}` : 'add one under pipelines/',
-      });
+      throw new UsageError(
+        `no pipeline "${target.pipeline}"${didYouMean(target.pipeline, names)}`,
+        {
+          hint: names.length ? `pipelines: ${names.join(', ')}` : 'add one under pipelines/',
+        },
+      );
     }
     // Only problems in this pipeline's spec (and the repo config it reads) stop its validation.
     const blocking = repo.diagnostics.filter(
-      (d) => d.severity === 'error' && (d.file === resolved.spec.source.file || d.file === 'gitops-ml.yaml'),
+      (d) =>
+        d.severity === 'error' &&
+        (d.file === resolved.spec.source.file || d.file === 'gitops-ml.yaml'),
     );
-    if (blocking.length > 0) throw new SpecError(blocking, { hint: 'fix the spec, then validate the data again' });
+    if (blocking.length > 0)
+      throw new SpecError(blocking, { hint: 'fix the spec, then validate the data again' });
     const suites = resolved.spec.data.validation ?? [];
     if (target.dataset !== undefined && !suites.some((s) => s.dataset === target.dataset)) {
       const withSuites = [...new Set(suites.map((s) => s.dataset))];
       throw new UsageError(
         `pipeline "${target.pipeline}" has no validation suite for dataset "${target.dataset}"${didYouMean(target.dataset, withSuites)}`,
-        { hint: withSuites.length ? `datasets with suites: ${withSuites.join(', ')}` : 'add one under `validation:`' },
+        {
+          hint: withSuites.length
+            ? `datasets with suites: ${withSuites.join(', ')}`
+            : 'add one under `validation:`',
+        },
       );
     }
     const settings = engineSettings(ctx.root, repo.repo.config?.data, {
@@ -78,7 +90,9 @@ export const dataValidate: Command = {
     if (ctx.json) ctx.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else
       ctx.io.stderr.write(
-        renderValidationText([report], ctx.style, (d, c) => formatLocation(checkDiagnostic(source, d, c))),
+        renderValidationText([report], ctx.style, (d, c) =>
+          formatLocation(checkDiagnostic(source, d, c)),
+        ),
       );
     if (ctx.actions) {
       const workspace = ctx.io.env.GITHUB_WORKSPACE ?? ctx.io.cwd;
@@ -88,7 +102,14 @@ export const dataValidate: Command = {
     }
     const exitCode = exitCodeOf(report.datasets);
     return {
-      exitCode: exitCode === 0 ? ExitCode.ok : exitCode === 1 ? ExitCode.checksFailed : exitCode === 2 ? ExitCode.badInput : ExitCode.infrastructure,
+      exitCode:
+        exitCode === 0
+          ? ExitCode.ok
+          : exitCode === 1
+            ? ExitCode.checksFailed
+            : exitCode === 2
+              ? ExitCode.badInput
+              : ExitCode.infrastructure,
       summary: renderValidationMarkdown(report),
       outputs: {
         status: report.status,

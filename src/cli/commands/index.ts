@@ -18,7 +18,8 @@ export const commands: Record<string, Entry> = {
     load: async () => (await import('./data-validate.ts')).dataValidate,
   },
   'data profile': {
-    summary: 'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
+    summary:
+      'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
     load: async () => (await import('./data-profile.ts')).dataProfile,
   },
 };

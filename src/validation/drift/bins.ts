@@ -1,7 +1,7 @@
 // Bins fixed on the reference, as edges DuckDB's histogram(x, edges) understands: bin 0 is
 // (−∞, e0], bin i is (e(i−1), ei], and the last is (ek, ∞).
 
-import { toNumber } from '../columns.ts';
+import { toNumber, toText } from '../columns.ts';
 import type { JsonValue } from '../engine.ts';
 import { nextDown } from './stats.ts';
 
@@ -14,7 +14,7 @@ export function readHistogram(value: JsonValue | undefined): Map<string, number>
   if (!Array.isArray(value)) return map;
   for (const e of value) {
     const entry = e as { key?: JsonValue; value?: JsonValue };
-    map.set(String(entry.key), toNumber(entry.value));
+    map.set(toText(entry.key), toNumber(entry.value));
   }
   return map;
 }
@@ -89,7 +89,10 @@ export function countInto(d: ValueCounts, edges: readonly number[]): number[] {
 }
 
 /** Σ(e0 − x) below the first edge and Σ(x − ek) above the last, from value counts. */
-export function tailsOf(d: ValueCounts, edges: readonly number[]): { below: number; above: number } {
+export function tailsOf(
+  d: ValueCounts,
+  edges: readonly number[],
+): { below: number; above: number } {
   const lo = edges[0]!;
   const hi = edges[edges.length - 1]!;
   let below = 0;

@@ -1,7 +1,7 @@
 // The current side of drift: aggregates that ride along in the main pass over the data (no
 // separate scan), then the per-column scores and the dataset verdict.
 
-import { asDouble, asText, toNumber } from '../columns.ts';
+import { asDouble, asText, toNumber, toText } from '../columns.ts';
 import type { Row } from '../engine.ts';
 import type { AggregateList } from '../plan.ts';
 import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
@@ -78,7 +78,11 @@ export function planCurrent(
     );
 }
 
-function summarize(summary: ReferenceSummary, share: number, scored: (DriftColumn | string)[]): DriftSummary {
+function summarize(
+  summary: ReferenceSummary,
+  share: number,
+  scored: (DriftColumn | string)[],
+): DriftSummary {
   const columns: DriftColumn[] = [];
   const skipped = [...summary.skipped];
   scored.forEach((s, i) => {
@@ -109,7 +113,7 @@ function score(ref: ReferenceColumn, aliases: Aliases, row: Row): DriftColumn | 
     if (Array.isArray(hist)) {
       for (const e of hist) {
         const entry = e as { key?: Row[string]; value?: Row[string] };
-        found.set(String(entry.key), toNumber(entry.value));
+        found.set(toText(entry.key), toNumber(entry.value));
       }
     }
     const listed = ref.categories.map((c) => found.get(c) ?? 0);

@@ -45,7 +45,9 @@ validation:
 `);
     const report = await withEngine(root, (engine) => validatePipeline({ engine, root }, spec));
     const names = ['jan-jun', 'may-jun', 'jan-jun-ks', 'halves', 'halves-ks'];
-    drift = Object.fromEntries(report.datasets.map((d, i) => [names[i], d.drift!]));
+    drift = Object.fromEntries(
+      report.datasets.map((d, i): [string, DriftSummary] => [names[i]!, d.drift!]),
+    );
   }, 120_000);
 
   it('leaves the timestamp out and picks Evidently’s large-sample methods', () => {

@@ -108,7 +108,10 @@ export function driftColumns(
     const cur = current.find((c) => c.name === name);
     const ref = reference.find((c) => c.name === name);
     if (!cur || !ref) {
-      skipped.push({ column: name, reason: cur ? 'not in the reference' : 'not in the current data' });
+      skipped.push({
+        column: name,
+        reason: cur ? 'not in the reference' : 'not in the current data',
+      });
       continue;
     }
     const family = familyOf(ref.type);
@@ -199,7 +202,8 @@ export async function summarizeReference(
   const decisions: Decision[] = [];
   pairs.forEach((pair, i) => {
     const d = decide(spec, pair, i, s);
-    if (d.total === 0) skipped.push({ column: pair.reference.name, reason: 'no values in the reference' });
+    if (d.total === 0)
+      skipped.push({ column: pair.reference.name, reason: 'no values in the reference' });
     else if (d.kind === 'categorical' && d.distinct > MAX_DISTINCT)
       skipped.push({
         column: pair.reference.name,
@@ -216,7 +220,8 @@ export async function summarizeReference(
     if (d.kind === 'categorical') return `histogram(${asText(col)}) AS h${d.i}`;
     const v = asDouble(col);
     if (!many(d)) return `histogram(${v}) AS h${d.i}`;
-    const positions = d.method === 'ks' || d.method === 'wasserstein' ? [...ROBUST_RANGE] : binPositions(bins);
+    const positions =
+      d.method === 'ks' || d.method === 'wasserstein' ? [...ROBUST_RANGE] : binPositions(bins);
     return `quantile_disc(${v}, [${positions.join(', ')}]) AS q${d.i}`;
   });
   const [h = {}] = await engine.all(`SELECT ${second.join(',\n  ')}\nFROM ${relation}`);
@@ -260,7 +265,12 @@ function referenceColumn(
   fixed: number[] | undefined,
   bins: number,
 ): ReferenceColumn {
-  const base = { column: d.pair.current.name, method: d.method, threshold: d.threshold, total: d.total };
+  const base = {
+    column: d.pair.current.name,
+    method: d.method,
+    threshold: d.threshold,
+    total: d.total,
+  };
   if (d.kind === 'categorical') {
     const entries = [...readHistogram(h[`h${d.i}`])].sort(
       (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
@@ -290,5 +300,11 @@ function referenceColumn(
     d.method === 'ks' || d.method === 'wasserstein'
       ? pointEdges(values.values)
       : [...new Set(binPositions(bins).map((p) => discreteQuantile(values, p)))];
-  return { ...numeric, edges, counts: countInto(values, edges), ...tailsOf(values, edges), binned: false };
+  return {
+    ...numeric,
+    edges,
+    counts: countInto(values, edges),
+    ...tailsOf(values, edges),
+    binned: false,
+  };
 }

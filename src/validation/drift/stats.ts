@@ -12,7 +12,10 @@ function proportions(counts: readonly number[]): number[] {
  * [0, sqrt(ln 2) ≈ 0.8326]. This is scipy.spatial.distance.jensenshannon and Evidently's
  * `jensenshannon`; TFDV's threshold is a divergence in bits (divergence_bits = distance² / ln 2).
  */
-export function jensenShannonDistance(reference: readonly number[], current: readonly number[]): number {
+export function jensenShannonDistance(
+  reference: readonly number[],
+  current: readonly number[],
+): number {
   const p = proportions(reference);
   const q = proportions(current);
   let divergence = 0;
@@ -115,9 +118,13 @@ export function regularizedGammaQ(a: number, x: number): number {
 }
 
 /** The Kolmogorov–Smirnov statistic D from both CDFs evaluated at the same points. */
-export function ksStatistic(referenceCdf: readonly number[], currentCdf: readonly number[]): number {
+export function ksStatistic(
+  referenceCdf: readonly number[],
+  currentCdf: readonly number[],
+): number {
   let d = 0;
-  for (let i = 0; i < referenceCdf.length; i++) d = Math.max(d, Math.abs(referenceCdf[i]! - currentCdf[i]!));
+  for (let i = 0; i < referenceCdf.length; i++)
+    d = Math.max(d, Math.abs(referenceCdf[i]! - currentCdf[i]!));
   return d;
 }
 
