@@ -1,9 +1,16 @@
-// Dataset checks: rows, unique, duplicates, freshness and balance as aggregates of the main pass;
-// references and custom SQL as one query each.
+// Dataset checks: rows, unique, duplicates, freshness, balance and simple custom SQL as
+// aggregates of the main pass; references and other custom SQL as one query each.
 
 import type { DatasetCheck } from '../spec/schema/validation.ts';
 import { familyOf, outputValue, toNumber, toText, type Column } from './columns.ts';
-import { findColumn, missingColumns, percent, show, type CompileContext } from './context.ts';
+import {
+  findColumn,
+  missingColumns,
+  percent,
+  rowLevel,
+  show,
+  type CompileContext,
+} from './context.ts';
 import type { JsonValue, Row } from './engine.ts';
 import {
   errorResult,
@@ -25,8 +32,12 @@ export interface OtherDataset {
 }
 
 export interface DatasetContext extends CompileContext {
+  /** Predicates of `select * from data where ...` checks that bind: they join the main pass. */
+  fusable: ReadonlySet<string>;
   /** Datasets this suite refers to by name; undefined when their data is unavailable (with why). */
   others: ReadonlyMap<string, OtherDataset | { unavailable: string }>;
+  /** The first uniqueness key the suite checks, if any: it proves the absence of duplicates. */
+  uniqueKey?: readonly Column[] | undefined;
 }
 
 type Kind = keyof DatasetCheck;
@@ -91,7 +102,7 @@ export function planDatasetCheck(
           }),
         };
       }
-      return duplicateRows(ctx, max, spec(`≤ ${max} duplicate rows`));
+      return duplicateRows(ctx, max, spec(`≤ ${max} duplicate rows`), ctx.uniqueKey);
     }
     case 'freshness': {
       const f = check.freshness!;
@@ -339,7 +350,21 @@ export function namesIn(query: string, datasets: Iterable<string>): string[] {
   return [...datasets].filter((d) => d !== 'data' && words.has(d));
 }
 
+/**
+ * The predicate of a custom check written `select * from data where <predicate>` (no subquery,
+ * no comment): such a check runs inside the main pass as count(*) FILTER (WHERE predicate).
+ */
+export function simplePredicate(query: string): string | undefined {
+  const m = /^\s*select\s+\*\s+from\s+data\s+where\s+([\s\S]+?)\s*;?\s*$/i.exec(query);
+  const predicate = m?.[1];
+  if (predicate === undefined || /--|\/\*|;|\bselect\b/i.test(predicate)) return undefined;
+  return predicate;
+}
+
 function planSql(ctx: DatasetContext, query: string, spec: CheckSpec): PlannedCheck {
+  const predicate = simplePredicate(query);
+  if (predicate !== undefined && ctx.fusable.has(predicate))
+    return planPredicate(ctx, query, predicate, spec);
   const views = [`data AS (SELECT * FROM ${ctx.relation})`];
   for (const name of namesIn(query, ctx.others.keys())) {
     const other = ctx.others.get(name)!;
@@ -369,6 +394,35 @@ function planSql(ctx: DatasetContext, query: string, spec: CheckSpec): PlannedCh
             failing === 0 ? 'the query returns no rows' : `the query returns ${failing} rows`,
         };
       },
+    },
+  };
+}
+
+/** A `select * from data where <predicate>` check, counted in the main pass. */
+function planPredicate(
+  ctx: DatasetContext,
+  query: string,
+  predicate: string,
+  spec: CheckSpec,
+): PlannedCheck {
+  const row = `{${ctx.columns.map((c) => `${str(c.name)}: ${ident(c.name)}`).join(', ')}}`;
+  const agg = rowLevel(ctx, row, `(${predicate})`);
+  return {
+    type: 'aggregate',
+    spec: {
+      ...spec,
+      failingRowsSql: `WITH data AS (SELECT * FROM ${ctx.relation})\n${query.trim().replace(/;\s*$/, '')}`,
+    },
+    evaluate(r) {
+      const failing = toNumber(r[agg.unexpected]);
+      return {
+        ok: failing === 0,
+        observed: failing,
+        elementCount: toNumber(r.n),
+        unexpectedCount: failing,
+        sample: Array.isArray(r[agg.sample]) ? (r[agg.sample] as JsonValue[]) : [],
+        message: failing === 0 ? 'the query returns no rows' : `the query returns ${failing} rows`,
+      };
     },
   };
 }

@@ -1,8 +1,10 @@
-// Uniqueness (one column or several together) and duplicate rows. Both are decided in the main
-// pass by DISTINCT aggregates, one hash table each in the same scan, so no GROUP BY pass runs when
-// the data is clean. Only when a surplus shows up does one GROUP BY query count it exactly and
-// collect samples; for duplicates the main pass compares 64-bit row hashes, and that query
-// compares the rows themselves, so a hash collision can never fail a check.
+// Uniqueness (one column or several together) and duplicate rows, decided in the main pass by
+// DISTINCT aggregates (a hash table in the same scan), so no GROUP BY pass runs when the data is
+// clean. They share work: two identical rows have the same key, so when the suite has a key that
+// is complete and unique, no row can be duplicated and duplicates cost nothing more. Without a
+// key, duplicates compare 64-bit row hashes. Only when a surplus shows up does one GROUP BY query
+// count it exactly and collect samples, comparing the values themselves, so a hash collision can
+// never fail a check.
 
 import { outputValue, familyOf, toNumber, type Column } from './columns.ts';
 import { percent, show, type CompileContext } from './context.ts';
@@ -33,6 +35,22 @@ function readTop(
   });
 }
 
+/** Aggregates counting the rows with a complete key, and the distinct keys among them. */
+function keyAggregates(
+  ctx: CompileContext,
+  columns: readonly Column[],
+): { total: string; distinct: string } {
+  const list = columns.map((c) => ident(c.name)).join(', ');
+  const notNull = columns.map((c) => `${ident(c.name)} IS NOT NULL`).join(' AND ');
+  const single = columns.length === 1;
+  return {
+    total: ctx.aggregates.add(single ? `count(${list})` : `count(*) FILTER (WHERE ${notNull})`),
+    distinct: ctx.aggregates.add(
+      single ? `count(DISTINCT ${list})` : `count(DISTINCT (${list})) FILTER (WHERE ${notNull})`,
+    ),
+  };
+}
+
 /** Every non-null key (all columns non-null) appears once. */
 export function uniqueness(
   ctx: CompileContext,
@@ -43,12 +61,7 @@ export function uniqueness(
   const list = columns.map((c) => ident(c.name)).join(', ');
   const notNull = columns.map((c) => `${ident(c.name)} IS NOT NULL`).join(' AND ');
   const single = columns.length === 1;
-  const total = ctx.aggregates.add(
-    single ? `count(${list})` : `count(*) FILTER (WHERE ${notNull})`,
-  );
-  const distinct = ctx.aggregates.add(
-    single ? `count(DISTINCT ${list})` : `count(DISTINCT (${list})) FILTER (WHERE ${notNull})`,
-  );
+  const { total, distinct } = keyAggregates(ctx, columns);
   const duplicated = `SELECT ${list} FROM ${ctx.relation} WHERE ${notNull} GROUP BY ALL HAVING count(*) > 1`;
   const on = columns.map((c) => `d.${ident(c.name)} = k.${ident(c.name)}`).join(' AND ');
   const failingRowsSql = `SELECT d.* FROM ${ctx.relation} d SEMI JOIN (${duplicated}) k ON ${on} ORDER BY ${columns.map((c) => `d.${ident(c.name)}`).join(', ')}`;
@@ -92,17 +105,28 @@ FROM (SELECT ${list}, count(*) AS n FROM ${ctx.relation} WHERE ${notNull} GROUP 
   };
 }
 
-/** Rows that are exact copies of an earlier row: at most `max`. */
-export function duplicateRows(ctx: CompileContext, max: number, spec: CheckSpec): PlannedCheck {
+/**
+ * Rows that are exact copies of an earlier row: at most `max`. `key` is a uniqueness key the suite
+ * checks anyway: when every row has it and it is unique, there are no duplicates.
+ */
+export function duplicateRows(
+  ctx: CompileContext,
+  max: number,
+  spec: CheckSpec,
+  key?: readonly Column[],
+): PlannedCheck {
   const list = ctx.columns.map((c) => ident(c.name)).join(', ');
-  const distinct = ctx.aggregates.add(`count(DISTINCT hash(${list}))`);
-  const failingRowsSql = `SELECT *, count(*) AS copies FROM ${ctx.relation} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC, ALL`;
+  const proof = key
+    ? keyAggregates(ctx, key)
+    : { total: 'n', distinct: ctx.aggregates.add(`count(DISTINCT hash(${list}))`) };
+  const failingRowsSql = `SELECT *, count(*) AS copies FROM ${ctx.relation} GROUP BY ALL HAVING count(*) > 1 ORDER BY copies DESC`;
   return {
     type: 'aggregate',
     spec: { ...spec, failingRowsSql },
     evaluate(row): Outcome | CheckQuery {
       const rows = toNumber(row.n);
-      if (rows - toNumber(row[distinct]) === 0) {
+      const complete = toNumber(row[proof.total]) === rows;
+      if (complete && rows - toNumber(row[proof.distinct]) === 0) {
         return {
           ok: true,
           observed: 0,

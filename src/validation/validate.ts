@@ -7,10 +7,11 @@ import type { ResolvedPipeline } from '../spec/expand.ts';
 import type { Pipeline } from '../spec/schema/pipeline.ts';
 import type { Dataset, ValidationSuite } from '../spec/schema/validation.ts';
 import { planColumn } from './column-checks.ts';
-import { toNumber } from './columns.ts';
+import { toNumber, type Column } from './columns.ts';
 import {
   namesIn,
   planDatasetCheck,
+  simplePredicate,
   type DatasetContext,
   type OtherDataset,
 } from './dataset-checks.ts';
@@ -218,6 +219,8 @@ export async function validateSuite(
     now: options.now ?? Date.now(),
     invalidPatterns: await invalidPatterns(engine, suite),
     others,
+    uniqueKey: uniqueKey(suite, source.columns),
+    fusable: await fusablePredicates(engine, suite, source),
   };
   // Every column is read in the main pass: a value that does not parse is only seen when read.
   for (const c of source.columns) ctx.aggregates.add(`count(${ident(c.name)})`);
@@ -232,7 +235,7 @@ export async function validateSuite(
 
   let row: Row;
   try {
-    [row = {}] = await engine.all(ctx.aggregates.select(source.scan));
+    [row = {}] = await engine.all(ctx.aggregates.select(`${source.scan} AS data`));
   } catch (error) {
     if (isEngineError(error) && error.kind !== 'sql') {
       return result([], {
@@ -299,6 +302,49 @@ function relativeResult(root: string, r: DatasetResult): DatasetResult {
     ...(r.source && { source: { ...r.source, relation: rel(r.source.relation) } }),
     ...(r.error && { error: { ...r.error, message: rel(r.error.message) } }),
   };
+}
+
+/** Predicates of simple custom checks that bind against the data (they join the main pass). */
+async function fusablePredicates(
+  engine: Engine,
+  suite: ValidationSuite,
+  source: Source,
+): Promise<Set<string>> {
+  const fusable = new Set<string>();
+  for (const check of suite.checks ?? []) {
+    if (check.sql === undefined) continue;
+    const predicate = simplePredicate(typeof check.sql === 'string' ? check.sql : check.sql.query);
+    if (predicate === undefined) continue;
+    try {
+      await engine.checkSelect(
+        `SELECT count(*) FILTER (WHERE (${predicate})) FROM ${source.relation} AS data`,
+      );
+      fusable.add(predicate);
+    } catch (error) {
+      if (!isEngineError(error)) throw error;
+    }
+  }
+  return fusable;
+}
+
+/** The columns of the first uniqueness check whose columns all exist. */
+function uniqueKey(suite: ValidationSuite, columns: readonly Column[]): Column[] | undefined {
+  const keys: string[][] = [
+    ...Object.entries(suite.columns ?? {})
+      .filter(([, c]) => c.unique === true)
+      .map(([name]) => [name]),
+    ...(suite.checks ?? []).flatMap((c) => {
+      const u = c.unique;
+      if (u === undefined) return [];
+      const names = typeof u === 'object' && !Array.isArray(u) ? u.columns : u;
+      return [typeof names === 'string' ? [names] : [...names]];
+    }),
+  ];
+  for (const key of keys) {
+    const found = key.map((k) => columns.find((c) => c.name === k));
+    if (found.every((c) => c !== undefined)) return found as Column[];
+  }
+  return undefined;
 }
 
 async function openOthers(

@@ -59,10 +59,9 @@ export interface ValueCounts {
   counts: number[];
 }
 
-export function valueCounts(value: JsonValue | undefined): ValueCounts {
-  const entries = [...readHistogram(value)]
-    .map(([k, c]) => [Number(k), c] as const)
-    .sort((a, b) => a[0] - b[0]);
+export function valueCounts(value: JsonValue | Map<string, number> | undefined): ValueCounts {
+  const map = value instanceof Map ? value : readHistogram(value);
+  const entries = [...map].map(([k, c]) => [Number(k), c] as const).sort((a, b) => a[0] - b[0]);
   return { values: entries.map(([v]) => v), counts: entries.map(([, c]) => c) };
 }
 

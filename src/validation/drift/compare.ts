@@ -1,12 +1,19 @@
 // The current side of drift: aggregates that ride along in the main pass over the data (no
 // separate scan), then the per-column scores and the dataset verdict.
 
-import { asDouble, asText, toNumber, toText } from '../columns.ts';
+import { asDouble, asText, toNumber } from '../columns.ts';
 import type { Row } from '../engine.ts';
 import type { AggregateList } from '../plan.ts';
 import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
-import { str } from '../sql.ts';
-import { binCounts, doubleList, tailSql } from './bins.ts';
+import {
+  binCounts,
+  countInto,
+  doubleList,
+  readHistogram,
+  tailSql,
+  tailsOf,
+  valueCounts,
+} from './bins.ts';
 import {
   DEFAULT_SHARE,
   isPValue,
@@ -32,9 +39,11 @@ export const STATISTICS: Record<DriftMethod, string> = {
 };
 
 interface Aliases {
-  histogram: string;
-  count: string;
-  /** Wasserstein: Σ(e0 − x) below the first edge and Σ(x − ek) above the last. */
+  /** histogram(x): counts per value (categories; numbers whose reference has few values). */
+  values?: string;
+  /** histogram(x, edges), count(x) and tail sums: numbers binned on the reference. */
+  bins?: string;
+  count?: string;
   below?: string;
   above?: string;
 }
@@ -47,26 +56,21 @@ export function planCurrent(
 ): (row: Row) => DriftSummary {
   const plans = summary.columns.map((ref) => {
     const col = summary.current.get(ref.column)!;
-    let aliases: Aliases;
-    if (ref.kind === 'categorical') {
-      const text = asText(col);
-      const inList =
-        ref.categories.length > 0 ? `${text} IN (${ref.categories.map(str).join(', ')})` : 'false';
-      aliases = {
-        histogram: aggregates.add(`histogram(${text}) FILTER (WHERE ${inList})`),
-        count: aggregates.add(`count(${text})`),
-      };
-    } else {
-      const v = asDouble(col);
-      aliases = {
-        histogram: aggregates.add(`histogram(${v}, ${doubleList(ref.edges)})`),
-        count: aggregates.add(`count(${v})`),
-      };
-      if (ref.method === 'wasserstein') {
-        const tails = tailSql(v, ref.edges);
-        aliases.below = aggregates.add(tails.below);
-        aliases.above = aggregates.add(tails.above);
-      }
+    // Counting per value is a hash lookup per row, cheaper than a binary search over thousands of
+    // edges, and exact; the map is as large as the number of distinct values, so numbers whose
+    // reference has many distinct values are counted in the reference's fixed bins instead.
+    if (ref.kind === 'categorical')
+      return { ref, aliases: { values: aggregates.add(`histogram(${asText(col)})`) } };
+    const v = asDouble(col);
+    if (!ref.binned) return { ref, aliases: { values: aggregates.add(`histogram(${v})`) } };
+    const aliases: Aliases = {
+      bins: aggregates.add(`histogram(${v}, ${doubleList(ref.edges)})`),
+      count: aggregates.add(`count(${v})`),
+    };
+    if (ref.method === 'wasserstein') {
+      const tails = tailSql(v, ref.edges);
+      aliases.below = aggregates.add(tails.below);
+      aliases.above = aggregates.add(tails.above);
     }
     return { ref, aliases };
   });
@@ -102,39 +106,54 @@ function summarize(
   };
 }
 
+/** The current side in the reference's bins: counts, total, and the Wasserstein tails. */
+function currentSide(
+  ref: Extract<ReferenceColumn, { kind: 'numeric' }>,
+  aliases: Aliases,
+  row: Row,
+): { counts: number[]; total: number; below: number; above: number } {
+  if (aliases.values !== undefined) {
+    const values = valueCounts(row[aliases.values]);
+    const counts = countInto(values, ref.edges);
+    return { counts, total: counts.reduce((a, b) => a + b, 0), ...tailsOf(values, ref.edges) };
+  }
+  return {
+    counts: binCounts(row[aliases.bins!], ref.edges),
+    total: toNumber(row[aliases.count!]),
+    below: toNumber(row[aliases.below ?? '']),
+    above: toNumber(row[aliases.above ?? '']),
+  };
+}
+
 function score(ref: ReferenceColumn, aliases: Aliases, row: Row): DriftColumn | string {
-  const currentCount = toNumber(row[aliases.count]);
-  if (currentCount === 0) return 'no values in the current data';
   let value: number;
   let bins: number;
+  let currentCount: number;
   if (ref.kind === 'categorical') {
-    const found = new Map<string, number>();
-    const hist = row[aliases.histogram];
-    if (Array.isArray(hist)) {
-      for (const e of hist) {
-        const entry = e as { key?: Row[string]; value?: Row[string] };
-        found.set(toText(entry.key), toNumber(entry.value));
-      }
-    }
+    const found = readHistogram(row[aliases.values!]);
+    currentCount = [...found.values()].reduce((a, b) => a + b, 0);
+    if (currentCount === 0) return 'no values in the current data';
     const listed = ref.categories.map((c) => found.get(c) ?? 0);
     const current = [...listed, currentCount - listed.reduce((a, b) => a + b, 0)];
     value = binnedScore(ref.method, ref.counts, current);
     bins = ref.categories.length + (ref.counts.at(-1)! > 0 || current.at(-1)! > 0 ? 1 : 0);
   } else {
-    const current = binCounts(row[aliases.histogram], ref.edges);
-    bins = current.length;
+    const current = currentSide(ref, aliases, row);
+    currentCount = current.total;
+    if (currentCount === 0) return 'no values in the current data';
+    bins = current.counts.length;
     if (ref.method === 'ks') {
-      value = ksPValue(ksStatistic(cdf(ref.counts), cdf(current)), ref.total, currentCount);
+      value = ksPValue(ksStatistic(cdf(ref.counts), cdf(current.counts)), ref.total, currentCount);
     } else if (ref.method === 'wasserstein') {
-      const distance = binnedWasserstein(ref.edges, ref.counts, current, {
+      const distance = binnedWasserstein(ref.edges, ref.counts, current.counts, {
         referenceBelow: ref.below,
         referenceAbove: ref.above,
-        currentBelow: toNumber(row[aliases.below!]),
-        currentAbove: toNumber(row[aliases.above!]),
+        currentBelow: current.below,
+        currentAbove: current.above,
       });
       value = distance / Math.max(ref.std, 0.001);
     } else {
-      value = binnedScore(ref.method, ref.counts, current);
+      value = binnedScore(ref.method, ref.counts, current.counts);
     }
   }
   const drifted = isPValue(ref.method) ? value < ref.threshold : value >= ref.threshold;

@@ -1,32 +1,21 @@
 // The reference side of drift: which columns to compare, which test each gets, and the bins fixed
-// on the reference. Two queries over the reference (statistics; value counts or quantiles), and a
-// third only for numeric columns with more than 10,000 distinct values (counts in their bins).
+// on the reference, from one pass over the reference.
 
 import type { Drift } from '../../spec/schema/validation.ts';
-import {
-  asDouble,
-  asText,
-  familyOf,
-  isNumeric,
-  isTemporal,
-  toNumber,
-  type Column,
-} from '../columns.ts';
-import type { Engine, JsonValue, Row } from '../engine.ts';
+import { asDouble, asText, familyOf, isNumeric, isTemporal, type Column } from '../columns.ts';
+import type { Engine } from '../engine.ts';
 import type { DriftMethod, DriftSkipped } from '../results.ts';
 import {
-  binCounts,
   countInto,
   discreteQuantile,
-  doubleList,
   equalWidthEdges,
   FINE_BINS,
   pointEdges,
   readHistogram,
   ROBUST_RANGE,
-  tailSql,
   tailsOf,
   valueCounts,
+  type ValueCounts,
 } from './bins.ts';
 
 /** Evidently's rule: up to this many reference values is a small sample (KS, chi-squared). */
@@ -131,18 +120,14 @@ export function driftColumns(
 
 interface Decision {
   pair: Pair;
-  i: number;
   kind: 'numeric' | 'categorical';
   method: DriftMethod;
   threshold: number;
   total: number;
   distinct: number;
-  std: number;
 }
 
-function decide(spec: Drift, pair: Pair, i: number, s: Row): Decision {
-  const total = toNumber(s[`c${i}`]);
-  const distinct = toNumber(s[`d${i}`]);
+function decide(spec: Drift, pair: Pair, total: number, distinct: number): Decision {
   const family = familyOf(pair.reference.type);
   const numeric = (isNumeric(family) || isTemporal(family)) && distinct > FEW_VALUES;
   const small = total <= SMALL_SAMPLE;
@@ -159,22 +144,33 @@ function decide(spec: Drift, pair: Pair, i: number, s: Row): Decision {
   }
   return {
     pair,
-    i,
     kind: numeric ? 'numeric' : 'categorical',
     method,
     threshold: spec.threshold ?? DEFAULT_THRESHOLDS[method],
     total,
     distinct,
-    std: toNumber(s[`sd${i}`]),
   };
 }
 
 /** Quantile positions of the binned tests: k / bins. */
 function binPositions(bins: number): number[] {
-  return Array.from({ length: bins - 1 }, (_, k) => Number(((k + 1) / bins).toFixed(12)));
+  return Array.from({ length: bins - 1 }, (_, k) => (k + 1) / bins);
 }
 
-/** Read what drift needs from the reference. */
+/** Population standard deviation of a distribution given by value counts. */
+function populationStd(d: ValueCounts): number {
+  const n = d.counts.reduce((a, b) => a + b, 0);
+  const mean = d.values.reduce((a, v, i) => a + v * d.counts[i]!, 0) / n;
+  const variance = d.values.reduce((a, v, i) => a + (v - mean) ** 2 * d.counts[i]!, 0) / n;
+  return Math.sqrt(variance);
+}
+
+/**
+ * Read what drift needs from the reference in one pass: the count of every value of every
+ * compared column (histogram(x), a hash map per column). Bins, quantiles and spread are then
+ * exact, computed here. The maps are as large as the reference's distinct values: a reference is
+ * a sample or a month, not the whole history.
+ */
 export async function summarizeReference(
   engine: Engine,
   path: string,
@@ -186,85 +182,31 @@ export async function summarizeReference(
   const { pairs, skipped } = driftColumns(spec, current, reference);
   const summary: ReferenceSummary = { path, columns: [], skipped, current: new Map() };
   if (pairs.length === 0) return summary;
-  const bins = spec.bins ?? DEFAULT_BINS;
-
-  // 1. Counts, distinct values, spread.
-  const stats = pairs.flatMap(({ reference: col }, i) => {
+  const items = pairs.map(({ reference: col }, i) => {
     const numeric = isNumeric(familyOf(col.type)) || isTemporal(familyOf(col.type));
-    const v = numeric ? asDouble(col) : asText(col);
-    return [
-      `count(${v}) AS c${i}`,
-      `approx_count_distinct(${v}) AS d${i}`,
-      ...(numeric ? [`stddev_pop(${v}) AS sd${i}`] : []),
-    ];
+    return `histogram(${numeric ? asDouble(col) : asText(col)}) AS h${i}`;
   });
-  const [s = {}] = await engine.all(`SELECT ${stats.join(',\n  ')}\nFROM ${relation}`);
-  const decisions: Decision[] = [];
+  const [h = {}] = await engine.all(`SELECT ${items.join(',\n  ')}\nFROM ${relation}`);
   pairs.forEach((pair, i) => {
-    const d = decide(spec, pair, i, s);
-    if (d.total === 0)
+    const map = readHistogram(h[`h${i}`]);
+    const total = [...map.values()].reduce((a, b) => a + b, 0);
+    const d = decide(spec, pair, total, map.size);
+    if (total === 0) {
       skipped.push({ column: pair.reference.name, reason: 'no values in the reference' });
-    else if (d.kind === 'categorical' && d.distinct > MAX_DISTINCT)
+    } else if (d.kind === 'categorical' && d.distinct > MAX_DISTINCT) {
       skipped.push({
         column: pair.reference.name,
-        reason: `about ${d.distinct} distinct values: too many categories to compare (an identifier?); exclude it`,
+        reason: `${d.distinct} distinct values: too many categories to compare (an identifier?); exclude it`,
       });
-    else decisions.push(d);
+    } else {
+      summary.current.set(pair.current.name, pair.current);
+      summary.columns.push(referenceColumn(d, map, spec.bins ?? DEFAULT_BINS));
+    }
   });
-  if (decisions.length === 0) return summary;
-
-  // 2. Value counts (categories, numbers with few distinct values) or the quantiles bins need.
-  const many = (d: Decision) => d.kind === 'numeric' && d.distinct > MAX_VALUES;
-  const second = decisions.map((d) => {
-    const col = d.pair.reference;
-    if (d.kind === 'categorical') return `histogram(${asText(col)}) AS h${d.i}`;
-    const v = asDouble(col);
-    if (!many(d)) return `histogram(${v}) AS h${d.i}`;
-    const positions =
-      d.method === 'ks' || d.method === 'wasserstein' ? [...ROBUST_RANGE] : binPositions(bins);
-    return `quantile_disc(${v}, [${positions.join(', ')}]) AS q${d.i}`;
-  });
-  const [h = {}] = await engine.all(`SELECT ${second.join(',\n  ')}\nFROM ${relation}`);
-
-  // 3. Counts in fixed bins, for numbers with many distinct values.
-  const edges = new Map<number, number[]>();
-  for (const d of decisions.filter(many)) {
-    const q = (Array.isArray(h[`q${d.i}`]) ? (h[`q${d.i}`] as JsonValue[]) : []).map(toNumber);
-    edges.set(
-      d.i,
-      d.method === 'ks' || d.method === 'wasserstein'
-        ? equalWidthEdges(q[0]!, q[1]!, FINE_BINS)
-        : [...new Set(q)].sort((a, b) => a - b),
-    );
-  }
-  let third: Row = {};
-  if (edges.size > 0) {
-    const items = decisions.filter(many).flatMap((d) => {
-      const v = asDouble(d.pair.reference);
-      const e = edges.get(d.i)!;
-      const tails = tailSql(v, e);
-      return [
-        `histogram(${v}, ${doubleList(e)}) AS b${d.i}`,
-        `${tails.below} AS below${d.i}`,
-        `${tails.above} AS above${d.i}`,
-      ];
-    });
-    [third = {}] = await engine.all(`SELECT ${items.join(',\n  ')}\nFROM ${relation}`);
-  }
-  for (const d of decisions) {
-    summary.current.set(d.pair.current.name, d.pair.current);
-    summary.columns.push(referenceColumn(d, h, third, edges.get(d.i), bins));
-  }
   return summary;
 }
 
-function referenceColumn(
-  d: Decision,
-  h: Row,
-  third: Row,
-  fixed: number[] | undefined,
-  bins: number,
-): ReferenceColumn {
+function referenceColumn(d: Decision, map: Map<string, number>, bins: number): ReferenceColumn {
   const base = {
     column: d.pair.current.name,
     method: d.method,
@@ -272,7 +214,7 @@ function referenceColumn(
     total: d.total,
   };
   if (d.kind === 'categorical') {
-    const entries = [...readHistogram(h[`h${d.i}`])].sort(
+    const entries = [...map].sort(
       (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
     );
     const kept = entries.slice(0, MAX_CATEGORIES);
@@ -284,27 +226,27 @@ function referenceColumn(
       counts: [...kept.map(([, c]) => c), other],
     };
   }
-  const numeric = { ...base, kind: 'numeric' as const, std: d.std };
-  if (fixed) {
-    return {
-      ...numeric,
-      edges: fixed,
-      counts: binCounts(third[`b${d.i}`], fixed),
-      below: toNumber(third[`below${d.i}`]),
-      above: toNumber(third[`above${d.i}`]),
-      binned: true,
-    };
-  }
-  const values = valueCounts(h[`h${d.i}`]);
-  const edges =
-    d.method === 'ks' || d.method === 'wasserstein'
-      ? pointEdges(values.values)
-      : [...new Set(binPositions(bins).map((p) => discreteQuantile(values, p)))];
+  const values = valueCounts(map);
+  const distance = d.method === 'ks' || d.method === 'wasserstein';
+  // KS and Wasserstein: every value in a bin of its own (the exact distribution), or, with many
+  // distinct values, 1000 equal-width bins between the 0.1 % and 99.9 % quantiles.
+  const binned = distance && d.distinct > MAX_VALUES;
+  const edges = !distance
+    ? [...new Set(binPositions(bins).map((p) => discreteQuantile(values, p)))]
+    : binned
+      ? equalWidthEdges(
+          discreteQuantile(values, ROBUST_RANGE[0]),
+          discreteQuantile(values, ROBUST_RANGE[1]),
+          FINE_BINS,
+        )
+      : pointEdges(values.values);
   return {
-    ...numeric,
+    ...base,
+    kind: 'numeric',
     edges,
     counts: countInto(values, edges),
+    std: populationStd(values),
     ...tailsOf(values, edges),
-    binned: false,
+    binned,
   };
 }

@@ -1,0 +1,23 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+const i = await DuckDBInstance.create(':memory:'); const c = await i.connect();
+await c.run('SET preserve_insertion_order = false');
+await c.run("SET disabled_optimizers = 'unused_columns'");
+const main = readFileSync('/tmp/main.sql', 'utf8');
+const [head, from] = main.split('\nFROM ');
+const items = head.replace(/^SELECT /, '').split(',\n  ');
+async function t(label, keep) { const sel = items.filter(keep); const q = `SELECT ${sel.join(', ')} FROM ${from}`; const ts=[]; for (let k=0;k<2;k++){const s = process.cpuUsage(); await c.runAndReadAll(q); const u = process.cpuUsage(s); ts.push((u.user+u.system)/1000);} console.log(label.padEnd(28), Math.min(...ts).toFixed(0), sel.length); }
+const bare = (x) => /^count\("[a-z_]+"\) AS a\d+$/.test(x) || x.startsWith('count(*) AS n');
+await t('bare', bare);
+await t('all', () => true);
+await t('no distinct', (x) => !x.includes('DISTINCT'));
+await t('no regex', (x) => !x.includes('regexp'));
+await t('no string hist', (x) => !/^histogram\("|histogram\(CAST\("delayed/.test(x));
+await t('no num hist', (x) => !/^histogram\(CAST\("(distance|delay|air_time|hour)/.test(x));
+await t('no struct sample', (x) => !x.startsWith("min({"));
+await t('no min n', (x) => !/^(min|max)\([^)]*, 20\)/.test(x));
+await t('no tails', (x) => !x.startsWith('coalesce'));
+await t('only distinct', (x) => bare(x) || x.includes('DISTINCT'));
+await t('only string hist', (x) => bare(x) || /^histogram\("/.test(x));
+await t('only num hist', (x) => bare(x) || /^histogram\(CAST\("(distance|delay|air_time|hour)/.test(x));
+await t('only struct', (x) => bare(x) || x.startsWith("min({"));

@@ -1,0 +1,20 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const i = await DuckDBInstance.create(':memory:'); const c = await i.connect();
+await c.run('SET preserve_insertion_order = false');
+const f = `read_csv('.bench/validation/repo/data/s.csv')`;
+await c.runAndReadAll(`create temp table t as select * from ${f}`);
+const edges = (await c.runAndReadAll(`select list(distinct air_time::double order by air_time) l from t`)).getRowObjectsJson()[0].l;
+const e2 = edges.flatMap((v) => [v - 1e-9, v]);
+async function t(label, q) { const ts=[]; for (let k=0;k<3;k++){const s = performance.now(); await c.runAndReadAll(q); ts.push(performance.now()-s);} console.log(label.padEnd(28), Math.min(...ts).toFixed(0)); }
+await t('count', `select count(air_time) from t`);
+await t('hist map double', `select histogram(air_time::double) from t`);
+await t('hist map raw', `select histogram(air_time) from t`);
+await t(`hist edges ${e2.length}`, `select histogram(air_time::double, [${e2.map(x=>`'${x}'`).join(',')}]::DOUBLE[]) from t`);
+await t('hist edges 100', `select histogram(air_time::double, [${edges.filter((_,k)=>k%60==0).map(x=>`'${x}'`).join(',')}]::DOUBLE[]) from t`);
+await t('hist map str', `select histogram(route) from t`);
+await t('count distinct id', `select count(distinct id) from t`);
+await t('regex', `select count(*) filter (where not regexp_matches(origin, '^[A-Z0-9]{3}$')) from t`);
+await t('length', `select count(*) filter (where length(route) <> 7) from t`);
+await t('min n filter', `select min(route, 20) filter (where length(route) <> 7) from t`);
+await t('struct', `select min({'id': id, 'r': route, 'o': origin}, 20) filter (where delayed <> (delay > 15)) from t`);
+await t('sum tails', `select coalesce(sum(air_time::double - 600) filter (where air_time > 600), 0) from t`);
