@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as DuckDbApi from '@duckdb/node-api';
@@ -66,14 +66,9 @@ export async function openDuckDb(settings: EngineSettings): Promise<Engine> {
   async function execute(sql: string): Promise<Row[]> {
     statements++;
     try {
-      const t0 = performance.now();
+      const start = performance.now();
       const reader = await connection.runAndReadAll(sql);
-      if (process.env.GITOPS_ML_SQL_DUMP)
-        appendFileSync(process.env.GITOPS_ML_SQL_DUMP, sql + '\n;;;\n');
-      if (process.env.GITOPS_ML_SQL_TIMING)
-        console.error(
-          `[${(performance.now() - t0).toFixed(0)} ms] ${sql.slice(0, 300).replace(/\s+/g, ' ')}`,
-        );
+      settings.trace?.(sql, performance.now() - start);
       return reader.getRowObjectsJson();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -14,6 +14,8 @@ export interface EngineSettings {
   memoryLimit?: number | string | undefined;
   /** Where DuckDB spills intermediate results that do not fit the memory limit. */
   tempDirectory?: string | undefined;
+  /** Called after each statement with its SQL and duration (GITOPS_ML_DEBUG=sql). */
+  trace?: ((sql: string, ms: number) => void) | undefined;
 }
 
 export interface Engine {

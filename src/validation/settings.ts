@@ -12,6 +12,15 @@ export interface EngineFlags {
   tempDirectory?: string | undefined;
 }
 
+/** With GITOPS_ML_DEBUG=sql, every statement and its time on stderr. */
+export function sqlTrace(
+  env: Readonly<Record<string, string | undefined>>,
+  stderr: { write(chunk: string): unknown },
+): EngineSettings['trace'] {
+  if (env.GITOPS_ML_DEBUG !== 'sql') return undefined;
+  return (sql, ms) => stderr.write(`[sql ${ms.toFixed(0)} ms] ${sql.replace(/\s+/g, ' ')}\n`);
+}
+
 export function engineSettings(
   root: string,
   config: RepoConfig | undefined,

@@ -7,7 +7,7 @@ import { DatasetFormat } from '../../spec/schema/validation.ts';
 import { openDuckDb } from '../../validation/duckdb.ts';
 import { renderProfileText } from '../../validation/profile-text.ts';
 import { profileSource } from '../../validation/profile.ts';
-import { engineSettings } from '../../validation/settings.ts';
+import { engineSettings, sqlTrace } from '../../validation/settings.ts';
 import { openSource } from '../../validation/source.ts';
 import { suggestYaml } from '../../validation/suggest.ts';
 import type { Command } from '../command.ts';
@@ -55,13 +55,14 @@ export const dataProfile: Command = {
     if (parsedFormat && !parsedFormat.success)
       throw new UsageError(`--format ${String(format)}: expected csv, tsv, parquet, json or jsonl`);
     const { repo } = await loadRepo(nodeRepoReader(ctx.root));
-    const engine = await openDuckDb(
-      engineSettings(ctx.root, repo.config?.data, {
+    const engine = await openDuckDb({
+      ...engineSettings(ctx.root, repo.config?.data, {
         threads: args.values.threads as string | undefined,
         memoryLimit: args.values['memory-limit'] as string | undefined,
         tempDirectory: args.values['temp-dir'] as string | undefined,
       }),
-    );
+      trace: sqlTrace(ctx.io.env, ctx.io.stderr),
+    });
     let profile;
     try {
       const source = await openSource(

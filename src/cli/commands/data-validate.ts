@@ -5,7 +5,7 @@ import { didYouMean } from '../../spec/suggest.ts';
 import { validateRepo } from '../../spec/validate.ts';
 import { openDuckDb } from '../../validation/duckdb.ts';
 import { renderValidationMarkdown } from '../../validation/markdown.ts';
-import { engineSettings } from '../../validation/settings.ts';
+import { engineSettings, sqlTrace } from '../../validation/settings.ts';
 import { checkDiagnostic, renderValidationText, resultDiagnostics } from '../../validation/text.ts';
 import { exitCodeOf, pipelineTarget, validatePipeline } from '../../validation/validate.ts';
 import type { Command } from '../command.ts';
@@ -75,7 +75,7 @@ export const dataValidate: Command = {
       memoryLimit: args.values['memory-limit'] as string | undefined,
       tempDirectory: args.values['temp-dir'] as string | undefined,
     });
-    const engine = await openDuckDb(settings);
+    const engine = await openDuckDb({ ...settings, trace: sqlTrace(ctx.io.env, ctx.io.stderr) });
     let report;
     try {
       report = await validatePipeline(
