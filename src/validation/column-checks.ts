@@ -2,32 +2,17 @@
 // main pass. Each spec key becomes one result, so an annotation points at the key that failed.
 
 import type { ColumnCheck } from '../spec/schema/validation.ts';
-import {
-  asText,
-  familyOf,
-  outputValue,
-  toNumber,
-  type Column,
-  type TypeFamily,
-} from './columns.ts';
+import { asText, outputValue, toNumber, type Column, type TypeFamily } from './columns.ts';
 import {
   failingRows,
   findColumn,
-  listValue,
   missingColumns,
   percent,
   rowLevel,
   show,
   type CompileContext,
 } from './context.ts';
-import type { Row } from './engine.ts';
-import {
-  distinctValues,
-  errorResult,
-  type CheckSpec,
-  type Outcome,
-  type PlannedCheck,
-} from './plan.ts';
+import { errorResult, type CheckSpec, type Outcome, type PlannedCheck } from './plan.ts';
 import { uniqueness } from './uniqueness.ts';
 import { boundLiteral, typedColumn, type TypedColumn } from './typed.ts';
 import { ident } from './sql.ts';
@@ -112,11 +97,6 @@ function lengthExpected(length: NonNullable<ColumnCheck['length']>): string {
   return length.max !== undefined ? `length ≤ ${length.max}` : 'any length';
 }
 
-/** Values the check found, shown in a column's own type. */
-function samples(row: Row, alias: string, family: TypeFamily): Row[string][] {
-  return distinctValues(listValue(row, alias).map((v) => outputValue(v, family)));
-}
-
 function planType(
   ctx: CompileContext,
   column: Column,
@@ -146,19 +126,20 @@ function planType(
     evaluate(row) {
       const bad = toNumber(row[agg.unexpected]);
       const total = toNumber(row[count]);
-      const sample = samples(row, agg.sample, 'string');
       return {
         ok: bad === 0,
         observed: column.type,
         elementCount: total,
         unexpectedCount: bad,
-        sample,
         message:
           bad === 0
             ? `every value of ${column.name} is ${spec.expected}`
             : typed.incompatible
               ? `${column.name} is stored as ${column.type}, not ${spec.expected}: its other value checks were not run`
-              : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are not ${spec.expected}, e.g. ${sample.slice(0, 3).map(show).join(', ')}`,
+              : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are not ${spec.expected}`,
+        ...(bad > 0 && {
+          pendingSample: { expression: agg.sample, family: 'string', mention: !typed.incompatible },
+        }),
       };
     },
   };
@@ -216,17 +197,18 @@ function planBound(
       const bad = toNumber(row[agg.unexpected]);
       const total = toNumber(row[count]);
       const observed = outputValue(row[extreme] ?? null, typed.family);
-      const sample = samples(row, agg.sample, typed.family);
       return {
         ok: bad === 0,
         observed,
         elementCount: total,
         unexpectedCount: bad,
-        sample,
         message:
           bad === 0
             ? `${side} of ${name} is ${show(observed)}`
-            : `${bad} of ${total} values of ${name} (${percent(bad, total)}) are ${side === 'min' ? 'below' : 'above'} ${String(bound)}, e.g. ${sample.slice(0, 3).map(show).join(', ')}`,
+            : `${bad} of ${total} values of ${name} (${percent(bad, total)}) are ${side === 'min' ? 'below' : 'above'} ${String(bound)}`,
+        ...(bad > 0 && {
+          pendingSample: { expression: agg.sample, family: typed.family, mention: true },
+        }),
       };
     },
   };
@@ -323,24 +305,22 @@ function valuePredicate(
   const full = `${value} IS NOT NULL AND ${predicate}`;
   const agg = rowLevel(ctx, value, full);
   const count = ctx.aggregates.add(`count(${value})`);
-  const outFamily = family === 'string' ? familyOf('VARCHAR') : family;
   return {
     type: 'aggregate',
     spec: { ...spec, failingRowsSql: failingRows(ctx, full) },
     evaluate(row) {
       const bad = toNumber(row[agg.unexpected]);
       const total = toNumber(row[count]);
-      const sample = samples(row, agg.sample, outFamily);
       return {
         ok: bad === 0,
         observed: bad,
         elementCount: total,
         unexpectedCount: bad,
-        sample,
         message:
           bad === 0
             ? `every value of ${column.name} is ${spec.expected}`
-            : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are ${what}, e.g. ${sample.slice(0, 3).map(show).join(', ')}`,
+            : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are ${what}`,
+        ...(bad > 0 && { pendingSample: { expression: agg.sample, family, mention: true } }),
       };
     },
   };

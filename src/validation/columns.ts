@@ -43,6 +43,18 @@ export function asDouble(column: Column): string {
   return `TRY_CAST(${x} AS DOUBLE)`;
 }
 
+/**
+ * The column as drift counts its values: numbers and booleans as they are (hashing them is
+ * cheaper than hashing their text), dates and timestamps as epoch seconds, text as text. Both
+ * sides use it, and read the keys back with toText, so they compare equal.
+ */
+export function driftValue(column: Column): string {
+  const family = familyOf(column.type);
+  if (isTemporal(family)) return asDouble(column);
+  if (family === 'other' || family === 'time') return `CAST(${ident(column.name)} AS VARCHAR)`;
+  return ident(column.name);
+}
+
 /** The column as text, for sets of values, patterns and lengths. */
 export function asText(column: Column): string {
   const x = ident(column.name);

@@ -3,7 +3,6 @@
 
 import { didYouMean } from '../spec/suggest.ts';
 import type { Column } from './columns.ts';
-import type { Row } from './engine.ts';
 import {
   SAMPLE_SIZE,
   toResult,
@@ -62,7 +61,10 @@ export function failingRows(ctx: CompileContext, predicate: string): string {
   return `SELECT * FROM ${ctx.relation} WHERE ${predicate}`;
 }
 
-/** Aggregates for a row-level check: how many rows break it, and the smallest failing values. */
+/**
+ * A row-level check: the alias of its failure count in the main pass, and the aggregate that reads
+ * its 20 smallest (or largest) failing values if it fails.
+ */
 export function rowLevel(
   ctx: CompileContext,
   value: string,
@@ -71,13 +73,8 @@ export function rowLevel(
 ): { unexpected: string; sample: string } {
   return {
     unexpected: ctx.aggregates.add(`count(*) FILTER (WHERE ${predicate})`),
-    sample: ctx.aggregates.add(`${order}(${value}, ${SAMPLE_SIZE}) FILTER (WHERE ${predicate})`),
+    sample: `${order}(${value}, ${SAMPLE_SIZE}) FILTER (WHERE ${predicate})`,
   };
-}
-
-export function listValue(row: Row, alias: string): Row[string][] {
-  const v = row[alias];
-  return Array.isArray(v) ? v : [];
 }
 
 export function quoted(names: readonly string[]): string {

@@ -1,8 +1,22 @@
 // The compiled form of a suite: aggregates for the one pass over the data, a few separate queries
 // (references, custom SQL), and how to turn rows back into check results. Pure data and functions.
 
+import type { TypeFamily } from './columns.ts';
 import type { JsonValue, Row } from './engine.ts';
 import type { CheckKind, CheckResult, Severity } from './results.ts';
+
+/**
+ * Failing values still to be read: an aggregate such as `min(x, 20) FILTER (WHERE <failure>)`.
+ * The main pass only counts failures; the samples of every failed check are read afterwards in
+ * one query, so a clean dataset pays for none of them.
+ */
+export interface PendingSample {
+  expression: string;
+  /** How values read back: a column family, or 'other' to keep them as DuckDB gives them. */
+  family: TypeFamily;
+  /** Append ", e.g. a, b, c" to the message. */
+  mention: boolean;
+}
 
 /** What a check found, before status and severity are applied. */
 export interface Outcome {
@@ -12,6 +26,7 @@ export interface Outcome {
   elementCount?: number;
   unexpectedCount?: number;
   sample?: JsonValue[];
+  pendingSample?: PendingSample;
 }
 
 /** A query whose rows decide a check (or finish one the main pass could only bound). */

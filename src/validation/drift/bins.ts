@@ -61,7 +61,11 @@ export interface ValueCounts {
 
 export function valueCounts(value: JsonValue | Map<string, number> | undefined): ValueCounts {
   const map = value instanceof Map ? value : readHistogram(value);
-  const entries = [...map].map(([k, c]) => [Number(k), c] as const).sort((a, b) => a[0] - b[0]);
+  // Keys are JSON text of numbers (text that is not a number is left out: it is not a value).
+  const entries = [...map]
+    .map(([k, c]) => [Number(k), c] as const)
+    .filter(([v]) => Number.isFinite(v))
+    .sort((a, b) => a[0] - b[0]);
   return { values: entries.map(([v]) => v), counts: entries.map(([, c]) => c) };
 }
 

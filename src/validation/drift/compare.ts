@@ -1,7 +1,7 @@
 // The current side of drift: aggregates that ride along in the main pass over the data (no
 // separate scan), then the per-column scores and the dataset verdict.
 
-import { asDouble, asText, toNumber } from '../columns.ts';
+import { asDouble, driftValue, toNumber } from '../columns.ts';
 import type { Row } from '../engine.ts';
 import type { AggregateList } from '../plan.ts';
 import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
@@ -59,10 +59,9 @@ export function planCurrent(
     // Counting per value is a hash lookup per row, cheaper than a binary search over thousands of
     // edges, and exact; the map is as large as the number of distinct values, so numbers whose
     // reference has many distinct values are counted in the reference's fixed bins instead.
-    if (ref.kind === 'categorical')
-      return { ref, aliases: { values: aggregates.add(`histogram(${asText(col)})`) } };
+    if (ref.kind === 'categorical' || !ref.binned)
+      return { ref, aliases: { values: aggregates.add(`histogram(${driftValue(col)})`) } };
     const v = asDouble(col);
-    if (!ref.binned) return { ref, aliases: { values: aggregates.add(`histogram(${v})`) } };
     const aliases: Aliases = {
       bins: aggregates.add(`histogram(${v}, ${doubleList(ref.edges)})`),
       count: aggregates.add(`count(${v})`),

@@ -2,7 +2,7 @@
 // on the reference, from one pass over the reference.
 
 import type { Drift } from '../../spec/schema/validation.ts';
-import { asDouble, asText, familyOf, isNumeric, isTemporal, type Column } from '../columns.ts';
+import { driftValue, familyOf, isNumeric, isTemporal, type Column } from '../columns.ts';
 import type { Engine } from '../engine.ts';
 import type { DriftMethod, DriftSkipped } from '../results.ts';
 import {
@@ -182,10 +182,7 @@ export async function summarizeReference(
   const { pairs, skipped } = driftColumns(spec, current, reference);
   const summary: ReferenceSummary = { path, columns: [], skipped, current: new Map() };
   if (pairs.length === 0) return summary;
-  const items = pairs.map(({ reference: col }, i) => {
-    const numeric = isNumeric(familyOf(col.type)) || isTemporal(familyOf(col.type));
-    return `histogram(${numeric ? asDouble(col) : asText(col)}) AS h${i}`;
-  });
+  const items = pairs.map(({ reference: col }, i) => `histogram(${driftValue(col)}) AS h${i}`);
   const [h = {}] = await engine.all(`SELECT ${items.join(',\n  ')}\nFROM ${relation}`);
   pairs.forEach((pair, i) => {
     const map = readHistogram(h[`h${i}`]);
