@@ -3,6 +3,7 @@
 
 import type { ColumnCheck } from '../spec/schema/validation.ts';
 import { asText, outputValue, toNumber, type Column, type TypeFamily } from './columns.ts';
+import type { Row } from './engine.ts';
 import {
   failingRows,
   findColumn,
@@ -119,30 +120,17 @@ function planType(
       }),
     };
   }
-  const agg = rowLevel(ctx, `CAST(${x} AS VARCHAR)`, predicate);
-  return {
-    type: 'aggregate',
-    spec: { ...spec, failingRowsSql: failingRows(ctx, predicate) },
-    evaluate(row) {
-      const bad = toNumber(row[agg.unexpected]);
-      const total = toNumber(row[count]);
-      return {
-        ok: bad === 0,
-        observed: column.type,
-        elementCount: total,
-        unexpectedCount: bad,
-        message:
-          bad === 0
-            ? `every value of ${column.name} is ${spec.expected}`
-            : typed.incompatible
-              ? `${column.name} is stored as ${column.type}, not ${spec.expected}: its other value checks were not run`
-              : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are not ${spec.expected}`,
-        ...(bad > 0 && {
-          pendingSample: { expression: agg.sample, family: 'string', mention: !typed.incompatible },
-        }),
-      };
-    },
-  };
+  return failingValues(ctx, column, spec, {
+    value: `CAST(${x} AS VARCHAR)`,
+    family: 'string',
+    failure: predicate,
+    counted: x,
+    observed: () => column.type,
+    what: `not ${spec.expected}`,
+    ...(typed.incompatible && {
+      note: `${column.name} is stored as ${column.type}, not ${spec.expected}: its other value checks were not run`,
+    }),
+  });
 }
 
 function planNullable(
@@ -302,25 +290,63 @@ function valuePredicate(
   predicate: string,
   what: string,
 ): PlannedCheck {
-  const full = `${value} IS NOT NULL AND ${predicate}`;
-  const agg = rowLevel(ctx, value, full);
-  const count = ctx.aggregates.add(`count(${value})`);
+  return failingValues(ctx, column, spec, {
+    value,
+    family,
+    failure: `${value} IS NOT NULL AND ${predicate}`,
+    counted: value,
+    observed: (bad) => bad,
+    what,
+  });
+}
+
+interface FailingValues {
+  /** The value shown in samples, and its family. */
+  value: string;
+  family: TypeFamily;
+  /** The predicate of a failing row. */
+  failure: string;
+  /** The expression whose non-null count is the number of values checked. */
+  counted: string;
+  observed: (bad: number) => Row[string];
+  /** How failing values are described: "are <what>". */
+  what: string;
+  /** A message that replaces the usual one when values fail (and names no examples). */
+  note?: string;
+}
+
+/** A row-level check: failures counted in the main pass, their values read only if any. */
+function failingValues(
+  ctx: CompileContext,
+  column: Column,
+  spec: CheckSpec,
+  f: FailingValues,
+): PlannedCheck {
+  const agg = rowLevel(ctx, f.value, f.failure);
+  const count = ctx.aggregates.add(`count(${f.counted})`);
   return {
     type: 'aggregate',
-    spec: { ...spec, failingRowsSql: failingRows(ctx, full) },
+    spec: { ...spec, failingRowsSql: failingRows(ctx, f.failure) },
     evaluate(row) {
       const bad = toNumber(row[agg.unexpected]);
       const total = toNumber(row[count]);
       return {
         ok: bad === 0,
-        observed: bad,
+        observed: f.observed(bad),
         elementCount: total,
         unexpectedCount: bad,
         message:
           bad === 0
             ? `every value of ${column.name} is ${spec.expected}`
-            : `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are ${what}`,
-        ...(bad > 0 && { pendingSample: { expression: agg.sample, family, mention: true } }),
+            : (f.note ??
+              `${bad} of ${total} values of ${column.name} (${percent(bad, total)}) are ${f.what}`),
+        ...(bad > 0 && {
+          pendingSample: {
+            expression: agg.sample,
+            family: f.family,
+            mention: f.note === undefined,
+          },
+        }),
       };
     },
   };
