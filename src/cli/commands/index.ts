@@ -53,6 +53,15 @@ export const commands: Record<string, Entry> = {
     summary: 'put the recorded version of tracked data into the workspace',
     load: async () => (await import('./data-checkout.ts')).dataCheckout,
   },
+  'data validate': {
+    summary: "check a pipeline's datasets against its validation suites (DuckDB)",
+    load: async () => (await import('./data-validate.ts')).dataValidate,
+  },
+  'data profile': {
+    summary:
+      'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
+    load: async () => (await import('./data-profile.ts')).dataProfile,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */

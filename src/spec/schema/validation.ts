@@ -6,6 +6,7 @@ const Bound = z.union([z.number(), z.string().min(1)]);
 const Named = { name: z.string().min(1).optional(), severity: Severity.optional() };
 
 export const ColumnType = z.enum(['string', 'number', 'integer', 'boolean', 'date', 'timestamp']);
+export type ColumnType = z.infer<typeof ColumnType>;
 
 export const ColumnCheck = z
   .strictObject({
@@ -145,6 +146,7 @@ export const Drift = z.strictObject({
   bins: z.number().int().min(2).optional(),
   severity: Severity.optional(),
 });
+export type Drift = z.infer<typeof Drift>;
 
 export const ValidationSuite = z.strictObject({
   dataset: Identifier.describe('A dataset name from `datasets`.'),
@@ -169,9 +171,30 @@ export const Dataset = z.strictObject({
       quote: z.string().max(1).optional(),
       escape: z.string().max(1).optional(),
       encoding: z.string().optional(),
+      skip: z.number().int().nonnegative().optional().describe('Lines to skip before the header.'),
+      comment: z.string().max(1).optional(),
+      dateFormat: z.string().min(1).optional().describe('strptime format of DATE columns.'),
+      timestampFormat: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('strptime format of TIMESTAMP columns.'),
+      columns: z
+        .record(
+          z.string().min(1),
+          z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])?$/, {
+            error: 'a DuckDB type such as VARCHAR, BIGINT, DOUBLE, DATE, TIMESTAMP, BOOLEAN',
+          }),
+        )
+        .optional()
+        .describe(
+          'Every column and its DuckDB type, in file order: with delimiter, quote and header, nothing is sniffed.',
+        ),
     })
     .optional()
-    .describe('Pin CSV parsing instead of sniffing it.'),
+    .describe(
+      'Pin CSV parsing. What is not pinned is sniffed from the first file; results show the dialect used.',
+    ),
   description: z.string().optional(),
 });
 export type Dataset = z.infer<typeof Dataset>;

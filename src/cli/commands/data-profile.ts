@@ -1,0 +1,97 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError, UsageError } from '../../errors.ts';
+import { nodeRepoReader } from '../../spec/node-reader.ts';
+import { loadRepo } from '../../spec/load.ts';
+import { DatasetFormat } from '../../spec/schema/validation.ts';
+import { openDuckDb } from '../../validation/duckdb.ts';
+import { renderProfileText } from '../../validation/profile-text.ts';
+import { profileSource } from '../../validation/profile.ts';
+import { engineSettings, sqlTrace } from '../../validation/settings.ts';
+import { openSource } from '../../validation/source.ts';
+import { suggestYaml } from '../../validation/suggest.ts';
+import type { Command } from '../command.ts';
+import { engineOptions } from './data-validate.ts';
+
+/** Write a file atomically: a temporary file in the same directory, then rename. */
+function writeAtomic(path: string, text: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}
+
+/** A dataset name for the suggested suite, from the file name: `data/raw/penguins.csv` → penguins. */
+function datasetName(path: string): string {
+  const stem = basename(path)
+    .replace(/\.(gz|zst)$/, '')
+    .replace(/\.[^.]*$/, '');
+  const clean = stem
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return clean || 'data';
+}
+
+export const dataProfile: Command = {
+  name: 'data profile',
+  summary: 'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
+  usage:
+    'gitops-ml data profile <path> [--json] [--out profile.json] [--suggest] [--format csv|tsv|parquet|json|jsonl] [-C dir]',
+  options: {
+    ...engineOptions,
+    out: { type: 'string' },
+    suggest: { type: 'boolean' },
+    format: { type: 'string' },
+    name: { type: 'string' },
+  },
+  positionals: true,
+  async run(args, ctx) {
+    if (args.positionals.length !== 1)
+      throw new UsageError('data profile needs one path (a file, a directory or a glob)', {
+        hint: 'gitops-ml data profile data/raw.csv',
+      });
+    const path = args.positionals[0]!;
+    const format = args.values.format;
+    const parsedFormat = format === undefined ? undefined : DatasetFormat.safeParse(format);
+    if (parsedFormat && !parsedFormat.success)
+      throw new UsageError(`--format ${String(format)}: expected csv, tsv, parquet, json or jsonl`);
+    const { repo } = await loadRepo(nodeRepoReader(ctx.root));
+    const engine = await openDuckDb({
+      ...engineSettings(ctx.root, repo.config?.data, {
+        threads: args.values.threads as string | undefined,
+        memoryLimit: args.values['memory-limit'] as string | undefined,
+        tempDirectory: args.values['temp-dir'] as string | undefined,
+      }),
+      trace: sqlTrace(ctx.io.env, ctx.io.stderr),
+    });
+    let profile;
+    try {
+      const source = await openSource(
+        engine,
+        ctx.root,
+        { path, format: parsedFormat?.data },
+        { cacheDir: repo.config?.data.cache?.dir, strictPaths: true },
+      );
+      profile = await profileSource(engine, ctx.root, source);
+    } finally {
+      engine.close();
+    }
+    const json = JSON.stringify(profile, null, 2) + '\n';
+    if (typeof args.values.out === 'string') {
+      const out = resolve(ctx.root, args.values.out);
+      try {
+        writeAtomic(out, json);
+      } catch (error) {
+        throw new InputError(`cannot write ${args.values.out}: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      ctx.io.stderr.write(`profile of ${profile.path} written to ${args.values.out}\n`);
+    }
+    const name = typeof args.values.name === 'string' ? args.values.name : datasetName(path);
+    if (args.values.suggest === true) ctx.io.stdout.write(suggestYaml(profile, name));
+    else if (ctx.json) ctx.io.stdout.write(json);
+    else if (typeof args.values.out !== 'string')
+      ctx.io.stderr.write(renderProfileText(profile, ctx.style));
+    return { exitCode: 0 };
+  },
+};

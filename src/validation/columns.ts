@@ -1,0 +1,84 @@
+// Column types as the checks see them, and the SQL that reads a column as the type a check needs
+// without ever failing a whole scan on one bad value (TRY_CAST, never CAST, on data).
+
+import type { JsonValue } from './engine.ts';
+import { ident } from './sql.ts';
+
+export type TypeFamily =
+  'string' | 'integer' | 'float' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'time' | 'other';
+
+export interface Column {
+  name: string;
+  /** The DuckDB type, as DESCRIBE prints it. */
+  type: string;
+}
+
+export function familyOf(type: string): TypeFamily {
+  const t = type.toUpperCase();
+  if (t === 'VARCHAR' || t.startsWith('VARCHAR(') || t === 'JSON') return 'string';
+  if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(t)) return 'integer';
+  if (t === 'FLOAT' || t === 'DOUBLE' || t === 'REAL') return 'float';
+  if (t.startsWith('DECIMAL')) return 'decimal';
+  if (t === 'BOOLEAN') return 'boolean';
+  if (t === 'DATE') return 'date';
+  if (t.startsWith('TIMESTAMP')) return 'timestamp';
+  if (t.startsWith('TIME')) return 'time';
+  return 'other';
+}
+
+export function isNumeric(family: TypeFamily): boolean {
+  return family === 'integer' || family === 'float' || family === 'decimal';
+}
+
+export function isTemporal(family: TypeFamily): boolean {
+  return family === 'date' || family === 'timestamp';
+}
+
+/** The column as a DOUBLE (temporal columns as epoch seconds); NULL where it is not a number. */
+export function asDouble(column: Column): string {
+  const x = ident(column.name);
+  const family = familyOf(column.type);
+  if (isNumeric(family)) return `CAST(${x} AS DOUBLE)`;
+  if (isTemporal(family)) return `CAST(epoch(${x}) AS DOUBLE)`;
+  return `TRY_CAST(${x} AS DOUBLE)`;
+}
+
+/**
+ * The column as drift counts its values: numbers and booleans as they are (hashing them is
+ * cheaper than hashing their text), dates and timestamps as epoch seconds, text as text. Both
+ * sides use it, and read the keys back with toText, so they compare equal.
+ */
+export function driftValue(column: Column): string {
+  const family = familyOf(column.type);
+  if (isTemporal(family)) return asDouble(column);
+  if (family === 'other' || family === 'time') return `CAST(${ident(column.name)} AS VARCHAR)`;
+  return ident(column.name);
+}
+
+/** The column as text, for sets of values, patterns and lengths. */
+export function asText(column: Column): string {
+  const x = ident(column.name);
+  return familyOf(column.type) === 'string' ? x : `CAST(${x} AS VARCHAR)`;
+}
+
+/** A JSON value from DuckDB as it should appear in results for a column of this family. */
+export function outputValue(value: JsonValue, family: TypeFamily): JsonValue {
+  if (typeof value === 'string' && (family === 'integer' || family === 'decimal')) {
+    const n = Number(value);
+    if (Number.isFinite(n) && (family === 'decimal' || Number.isSafeInteger(n))) return n;
+  }
+  return value;
+}
+
+/** A value from DuckDB as text: strings as they are, anything else as JSON, null as ''. */
+export function toText(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A count or share from DuckDB (BIGINT arrives as a string). */
+export function toNumber(value: JsonValue | undefined): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  return 0;
+}
