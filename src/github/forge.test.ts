@@ -130,6 +130,17 @@ describe('GitHubForge: sticky comments', () => {
     expect(gh.comments(name, pr.number).map((c) => c.body)).toEqual([`${marker}\nfresh`]);
   });
 
+  it('leaves alone a person who pastes the marker', async () => {
+    const { gh, name, pr, forge } = await repoWithPull();
+    gh.addComment(name, pr.number, `${marker}\nnot the bot`, 'mallory');
+    const result = await forge.upsertStickyComment(pr.number, marker, 'report');
+    expect(result.action).toBe('created');
+    expect(gh.comments(name, pr.number).map((c) => `${c.user.login}: ${c.body}`)).toEqual([
+      `mallory: ${marker}\nnot the bot`,
+      `github-actions[bot]: ${marker}\nreport`,
+    ]);
+  });
+
   it('survives a write whose reply was lost (the retry creates a twin, which is removed)', async () => {
     const { gh, name, pr, forge } = await repoWithPull();
     gh.faults.failNext('lost-reply', {

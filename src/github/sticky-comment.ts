@@ -17,7 +17,11 @@ async function listComments(client: GitHubClient, repo: RepoId, number: number):
       issue_number: number,
       per_page: 100,
     }));
-  return comments.map((c) => ({ id: c.id, body: c.body ?? '', url: c.html_url }));
+  // Only bots' comments can be ours: a person who pastes the marker neither hijacks the report
+  // nor gets their comment deleted as a duplicate.
+  return comments
+    .filter((c) => c.user?.type === 'Bot')
+    .map((c) => ({ id: c.id, body: c.body ?? '', url: c.html_url }));
 }
 
 async function deleteComment(client: GitHubClient, repo: RepoId, id: number): Promise<void> {

@@ -13,6 +13,10 @@ export const commands: Record<string, Entry> = {
     summary: 'check specs: schema, cross-references, cycles',
     load: async () => (await import('./validate.ts')).validate,
   },
+  report: {
+    summary: 'post the PR report: one sticky comment, a check run, the job summary, commit-back',
+    load: async () => (await import('./report.ts')).report,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */
