@@ -21,11 +21,12 @@ export function checkApprovals(
   options: { author?: string; allowed?: ReadonlySet<string> } = {},
 ): ApprovalCheck {
   const latest = new Map<string, Review>();
+  const allowed = options.allowed && new Set([...options.allowed].map((l) => l.toLowerCase()));
   for (const review of reviews) {
     if (review.state === 'COMMENTED' || review.state === 'PENDING') continue;
     const key = review.reviewer.toLowerCase();
     if (options.author !== undefined && key === options.author.toLowerCase()) continue;
-    if (options.allowed && !options.allowed.has(key)) continue;
+    if (allowed && !allowed.has(key)) continue;
     latest.set(key, review);
   }
   const result: ApprovalCheck = { approvedAtHead: [], stale: [], changesRequested: [] };
