@@ -29,6 +29,10 @@ export type Files = Readonly<Record<string, string | Uint8Array | null>>;
 export interface EmulatorOptions {
   /** Serve the REST API under /api/v3, as GitHub Enterprise Server does. */
   enterprise?: boolean;
+  /** Listen on this port of 127.0.0.1 (default: any free one). */
+  port?: number;
+  /** Called after each request with its log entry. */
+  onRequest?: (entry: LogEntry) => void;
 }
 
 /**
@@ -59,6 +63,8 @@ export class GitHubEmulator {
       tokens: emulator.#tokens,
       log: emulator.log,
       prefix: options.enterprise ? '/api/v3' : '',
+      port: options.port ?? 0,
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
     emulator.#urls = server.urls;
     emulator.#close = () => server.close();

@@ -32,6 +32,8 @@ export interface ServerOptions {
   log: LogEntry[];
   /** '' for github.com-style URLs, '/api/v3' for GitHub Enterprise Server-style ones. */
   prefix: string;
+  port: number;
+  onRequest?: (entry: LogEntry) => void;
 }
 
 function tokenOf(req: IncomingMessage, tokens: Map<string, TokenInfo>): TokenInfo | undefined {
@@ -108,6 +110,7 @@ export async function startServer(
   const urls: Urls = { api: '', server: '' };
   let seq = 0;
   const ratelimit = new Map<string, number>();
+  const entries = new WeakMap<ServerResponse, LogEntry>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', urls.server);
@@ -124,6 +127,7 @@ export async function startServer(
       login: token?.user.login,
     };
     log.push(entry);
+    entries.set(res, entry);
 
     const gitPath = GIT_PATH.exec(url.pathname);
     if (gitPath) {
@@ -232,12 +236,17 @@ export async function startServer(
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(error));
-    });
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end(String(error));
+      })
+      .finally(() => {
+        const entry = entries.get(res);
+        if (entry && options.onRequest) options.onRequest(entry);
+      });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   urls.server = `http://127.0.0.1:${port}`;
   urls.api = `${urls.server}${options.prefix}`;
