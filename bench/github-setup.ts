@@ -1,32 +1,15 @@
 // Set-up for bench/github.bench.mjs, bundled by it with esbuild: the emulator, a pull request on
 // the example repository with other people's comments, and a pipeline's report results.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeReportModel } from '../src/github/report/store.ts';
+import { exampleRepoFiles } from '../test/emulator/example-repo.ts';
 import { GitHubEmulator } from '../test/emulator/index.ts';
 import { penguinsReport } from '../test/support/report-data.ts';
 
 export { GitHubEmulator, writeReportModel, penguinsReport };
 
-function files(root: string, dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(root, join(dir, e.name)) : [join(dir, e.name)],
-  );
-}
-
 export async function pullRequestWithComments(root: string, comments: number) {
   const gh = await GitHubEmulator.start();
-  const example: Record<string, string> = {};
-  for (const path of [
-    'gitops-ml.yaml',
-    'params.yaml',
-    'pipelines/penguins.yaml',
-    'models/penguins.yaml',
-    'data/penguins.json',
-  ])
-    example[path] = readFileSync(join(root, path), 'utf8');
-  for (const dir of ['deployments', 'deploy', 'examples'])
-    for (const f of files(root, dir)) example[f] = readFileSync(join(root, f), 'utf8');
+  const example = exampleRepoFiles(root);
   await gh.createRepo('acme/ml', { files: example });
   await gh.commit(
     'acme/ml',

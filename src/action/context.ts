@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import type { PullRequest, RepoId } from '../forge/port.ts';
+import { toPullRequest } from '../github/pull-request.ts';
 
 /**
  * The parts of a webhook payload we read (GitHub sends much more). Loose objects: GitHub adds
@@ -14,7 +15,6 @@ const PayloadPull = z.looseObject({
   body: z.string().nullable(),
   state: z.enum(['open', 'closed']),
   draft: z.boolean().optional(),
-  merged: z.boolean().nullable().optional(),
   merged_at: z.string().nullable().optional(),
   merge_commit_sha: z.string().nullable().optional(),
   html_url: z.string(),
@@ -54,25 +54,6 @@ export interface ActionContext {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-function toPullRequest(p: z.infer<typeof PayloadPull>): PullRequest {
-  const headRepo = p.head.repo?.full_name ?? null;
-  return {
-    number: p.number,
-    title: p.title,
-    body: p.body ?? '',
-    state: p.state,
-    merged: p.merged === true || (p.merged_at !== undefined && p.merged_at !== null),
-    draft: p.draft ?? false,
-    author: p.user?.login ?? 'ghost',
-    url: p.html_url,
-    head: { ref: p.head.ref, sha: p.head.sha, repo: headRepo },
-    base: { ref: p.base.ref, sha: p.base.sha, repo: p.base.repo.full_name },
-    fromFork: headRepo === null || headRepo.toLowerCase() !== p.base.repo.full_name.toLowerCase(),
-    labels: p.labels.map((l) => l.name),
-    mergeCommitSha: p.merge_commit_sha ?? null,
-  };
-}
 
 function repoId(fullName: string | undefined): RepoId | undefined {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '');

@@ -1,4 +1,3 @@
-import type { components } from '@octokit/openapi-types';
 import { ConflictError, NotFoundError } from '../forge/errors.ts';
 import type {
   BotPullRequest,
@@ -15,10 +14,9 @@ import type {
 import { publishCheckRun } from './check-run.ts';
 import { commitFilesByGit, pushBotBranch } from './commit-files.ts';
 import { describe } from './errors.ts';
+import { toPullRequest } from './pull-request.ts';
 import { createGitHubClient, githubPacing, type GitHubClient, type Pacing } from './octokit.ts';
 import { upsertStickyComment } from './sticky-comment.ts';
-
-type Schemas = components['schemas'];
 
 export interface GitHubForgeOptions {
   repo: RepoId;
@@ -29,36 +27,6 @@ export interface GitHubForgeOptions {
   serverUrl: string;
   pacing?: Pacing;
   warn?: (message: string) => void;
-}
-
-/** The fields of a pull request (full or simple) that we read. */
-type ApiPull = Pick<
-  Schemas['pull-request-simple'],
-  'number' | 'title' | 'body' | 'state' | 'merged_at' | 'draft' | 'html_url' | 'merge_commit_sha'
-> & {
-  user: { login: string } | null;
-  head: { ref: string; sha: string; repo: { full_name: string } | null };
-  base: { ref: string; sha: string; repo: { full_name: string } };
-  labels: { name: string }[];
-};
-
-function toPullRequest(p: ApiPull): PullRequest {
-  const headRepo = p.head.repo?.full_name ?? null;
-  return {
-    number: p.number,
-    title: p.title,
-    body: p.body ?? '',
-    state: p.state === 'closed' ? 'closed' : 'open',
-    merged: p.merged_at !== null,
-    draft: p.draft ?? false,
-    author: p.user?.login ?? 'ghost',
-    url: p.html_url,
-    head: { ref: p.head.ref, sha: p.head.sha, repo: headRepo },
-    base: { ref: p.base.ref, sha: p.base.sha, repo: p.base.repo.full_name },
-    fromFork: headRepo === null || headRepo.toLowerCase() !== p.base.repo.full_name.toLowerCase(),
-    labels: p.labels.map((l) => l.name),
-    mergeCommitSha: p.merge_commit_sha,
-  };
 }
 
 const REVIEW_STATES = new Set([

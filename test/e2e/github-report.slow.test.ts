@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReportModel } from '../../src/github/report/store.ts';
 import { stickyMarker } from '../../src/forge/sticky.ts';
+import { exampleRepoFiles } from '../emulator/example-repo.ts';
 import type { GitHubEmulator } from '../emulator/index.ts';
 import {
   checkoutPullRequest,
@@ -18,21 +19,8 @@ import { projectRoot } from '../support/temp.ts';
 const github = useEmulator();
 const marker = stickyMarker('report', 'penguins');
 
-/** The example repository of this project: specs, params, data and stage scripts. */
 function exampleFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const add = (path: string) => (files[path] = readFileSync(join(projectRoot, path), 'utf8'));
-  for (const path of [
-    'gitops-ml.yaml',
-    'params.yaml',
-    'pipelines/penguins.yaml',
-    'models/penguins.yaml',
-    'data/penguins.json',
-  ])
-    add(path);
-  for (const dir of ['deployments', 'deploy', 'examples'])
-    for (const f of listFiles(join(projectRoot, dir))) add(join(dir, f));
-  return files;
+  return exampleRepoFiles(projectRoot);
 }
 
 interface Scenario {
@@ -290,95 +278,91 @@ describe('the action and pull requests from forks', () => {
     return { name, fork, number: pr.number };
   }
 
-  it('refuses on a self-hosted runner without the opt-in label, and writes nothing', async () => {
-    const gh = github();
-    const { name, number } = await forkPullRequest(gh);
+  /** One action step on the fork's PR, with the read-only token such a PR gets. */
+  async function forkStep(
+    gh: GitHubEmulator,
+    pr: { name: string; number: number },
+    options: {
+      command: string;
+      runner: 'github-hosted' | 'self-hosted';
+      event?: 'opened' | 'labeled' | 'synchronize';
+      label?: string;
+    },
+  ) {
     const token = gh.issueToken('github-actions[bot]', 'read');
-    const workspace = await checkoutPullRequest(gh, name, number, token);
+    const workspace = await checkoutPullRequest(gh, pr.name, pr.number, token);
     await writeRunResults(workspace);
+    const payload = await gh.pullRequestPayload(pr.name, pr.number, options.event ?? 'opened', {
+      label: options.label ?? 'safe-to-run',
+      sender: 'maintainer',
+    });
     const before = gh.log.length;
     const step = await runStep({
       action: installedAction(),
       workspace,
       gh,
-      repo: name,
+      repo: pr.name,
       eventName: 'pull_request',
-      payload: await gh.pullRequestPayload(name, number, 'opened'),
-      inputs: { command: 'report', 'github-token': token },
-      runner: 'self-hosted',
+      payload,
+      inputs: { command: options.command, 'github-token': token },
+      runner: options.runner,
     });
+    return { ...step, requests: gh.log.slice(before) };
+  }
+
+  it('refuses on a self-hosted runner without the opt-in label, and writes nothing', async () => {
+    const gh = github();
+    const pr = await forkPullRequest(gh);
+    const step = await forkStep(gh, pr, { command: 'report', runner: 'self-hosted' });
     expect(step.code).toBe(1);
     expect(step.stderr).toContain(
       'error: refusing to run: a pull request from a fork runs on a self-hosted runner only with the "safe-to-run" label',
     );
     expect(step.outputs['exit-code']).toBe('1');
-    expect(gh.comments(name, number)).toEqual([]);
-    expect(gh.checkRuns(name)).toEqual([]);
+    expect(gh.comments(pr.name, pr.number)).toEqual([]);
+    expect(gh.checkRuns(pr.name)).toEqual([]);
     expect(
-      gh.log.slice(before).filter((e) => e.method !== 'GET' || e.path.endsWith('receive-pack')),
+      step.requests.filter((e) => e.method !== 'GET' || e.path.endsWith('receive-pack')),
     ).toEqual([]);
   });
 
   it('refuses to report from a fork on a GitHub-hosted runner: no comment, no check, no commit', async () => {
     const gh = github();
-    const { name, fork, number } = await forkPullRequest(gh);
-    const token = gh.issueToken('github-actions[bot]', 'read');
-    const workspace = await checkoutPullRequest(gh, name, number, token);
-    await writeRunResults(workspace);
-    const forkHead = await gh.branchSha(fork.fullName, 'evil');
-    const before = gh.log.length;
-    const step = await runStep({
-      action: installedAction(),
-      workspace,
-      gh,
-      repo: name,
-      eventName: 'pull_request',
-      payload: await gh.pullRequestPayload(name, number, 'opened'),
-      inputs: { command: 'report', 'github-token': token },
-      runner: 'github-hosted',
-    });
+    const pr = await forkPullRequest(gh);
+    const forkHead = await gh.branchSha(pr.fork.fullName, 'evil');
+    const step = await forkStep(gh, pr, { command: 'report', runner: 'github-hosted' });
     expect(step.code).toBe(1);
     expect(step.stderr).toContain(
-      `refusing to write to #${number}: it comes from a fork (${fork.fullName})`,
+      `refusing to write to #${pr.number}: it comes from a fork (${pr.fork.fullName})`,
     );
     expect(step.summary).toContain('### ✅ `penguins`');
-    expect(gh.comments(name, number)).toEqual([]);
-    expect(gh.checkRuns(name)).toEqual([]);
-    expect(await gh.branchSha(fork.fullName, 'evil')).toBe(forkHead);
-    expect(gh.log.slice(before)).toEqual([]);
+    expect(gh.comments(pr.name, pr.number)).toEqual([]);
+    expect(gh.checkRuns(pr.name)).toEqual([]);
+    expect(await gh.branchSha(pr.fork.fullName, 'evil')).toBe(forkHead);
+    expect(step.requests).toEqual([]);
   });
 
   it('runs a fork PR on a self-hosted runner only when the label came after the latest push', async () => {
     const gh = github();
-    const { name, fork, number } = await forkPullRequest(gh);
-    const token = gh.issueToken('github-actions[bot]', 'read');
-    const action = installedAction();
-    const validate = async (action_: 'labeled' | 'synchronize') => {
-      const workspace = await checkoutPullRequest(gh, name, number, token);
-      return runStep({
-        action,
-        workspace,
-        gh,
-        repo: name,
-        eventName: 'pull_request',
-        payload: await gh.pullRequestPayload(name, number, action_, {
-          label: 'safe-to-run',
-          sender: 'maintainer',
-        }),
-        inputs: { command: 'validate', 'github-token': token },
-        runner: 'self-hosted',
-      });
-    };
-    gh.addLabel(name, number, 'safe-to-run', 'maintainer');
-    const allowed = await validate('labeled');
+    const pr = await forkPullRequest(gh);
+    gh.addLabel(pr.name, pr.number, 'safe-to-run', 'maintainer');
+    const allowed = await forkStep(gh, pr, {
+      command: 'validate',
+      runner: 'self-hosted',
+      event: 'labeled',
+    });
     expect(allowed.stderr).toMatch(
       /fork pull request allowed: maintainer applied "safe-to-run" at \S+, after the latest push at \S+/,
     );
     expect(allowed.code).toBe(0);
 
     // A new push after the label: the label no longer vouches for the head.
-    await gh.commit(fork.fullName, 'evil', { 'x.txt': 'more\n' }, { author: 'mallory' });
-    const refused = await validate('synchronize');
+    await gh.commit(pr.fork.fullName, 'evil', { 'x.txt': 'more\n' }, { author: 'mallory' });
+    const refused = await forkStep(gh, pr, {
+      command: 'validate',
+      runner: 'self-hosted',
+      event: 'synchronize',
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
       /"safe-to-run" was applied at \S+, before the latest push at \S+/,
@@ -387,25 +371,16 @@ describe('the action and pull requests from forks', () => {
 
   it('takes the opt-in label from gitops-ml.yaml on the base branch, never from the fork', async () => {
     const gh = github();
-    const { name, fork, number } = await forkPullRequest(gh);
+    const pr = await forkPullRequest(gh);
     const config = readFileSync(join(projectRoot, 'gitops-ml.yaml'), 'utf8');
-    await gh.commit(
-      fork.fullName,
-      'evil',
-      { 'gitops-ml.yaml': `${config}forge:\n  forks:\n    label: bug\n` },
-      { author: 'mallory' },
-    );
-    gh.addLabel(name, number, 'bug', 'triager');
-    const token = gh.issueToken('github-actions[bot]', 'read');
-    const step = await runStep({
-      action: installedAction(),
-      workspace: await checkoutPullRequest(gh, name, number, token),
-      gh,
-      repo: name,
-      eventName: 'pull_request',
-      payload: await gh.pullRequestPayload(name, number, 'labeled', { label: 'bug' }),
-      inputs: { command: 'validate', 'github-token': token },
+    const relabel = `${config}forge:\n  forks:\n    label: bug\n`;
+    await gh.commit(pr.fork.fullName, 'evil', { 'gitops-ml.yaml': relabel }, { author: 'mallory' });
+    gh.addLabel(pr.name, pr.number, 'bug', 'triager');
+    const step = await forkStep(gh, pr, {
+      command: 'validate',
       runner: 'self-hosted',
+      event: 'labeled',
+      label: 'bug',
     });
     expect(step.code).toBe(1);
     expect(step.stderr).toContain('only with the "safe-to-run" label');

@@ -7,7 +7,8 @@ function nodeId(kind: string, id: number): string {
   return Buffer.from(`${kind}${id}`).toString('base64').replace(/=+$/, '');
 }
 
-export function simpleUser(urls: Urls, user: EmuUser): Schemas['simple-user'] {
+/** The fields every user object carries, shared by the REST and webhook shapes. */
+export function userFields(urls: Urls, user: EmuUser) {
   const api = `${urls.api}/users/${user.login}`;
   return {
     login: user.login,
@@ -29,6 +30,10 @@ export function simpleUser(urls: Urls, user: EmuUser): Schemas['simple-user'] {
     type: user.type,
     site_admin: false,
   };
+}
+
+export function simpleUser(urls: Urls, user: EmuUser): Schemas['simple-user'] {
+  return userFields(urls, user);
 }
 
 /** The URL templates every repository object carries, shared by the REST and webhook shapes. */
@@ -128,15 +133,14 @@ function link(href: string): Schemas['link'] {
   return { href };
 }
 
-export function pullRequest(
-  urls: Urls,
-  pull: EmuPull,
-  shas: { head: string; base: string },
-  counts: { comments: number; changedFiles: number; additions: number; deletions: number },
-): Schemas['pull-request'] {
+/**
+ * The scalar fields of a pull request (URLs, state, times, links), the same in REST bodies and
+ * webhook payloads; the nested users, repositories and labels differ in type and are added by
+ * each builder.
+ */
+export function pullCommon(urls: Urls, pull: EmuPull, headSha: string) {
   const api = `${urls.api}/repos/${pull.base.repo.fullName}`;
   const html = `${urls.server}/${pull.base.repo.fullName}/pull/${pull.number}`;
-  const headRepo = pull.head.repo;
   return {
     url: `${api}/pulls/${pull.number}`,
     id: pull.id,
@@ -149,22 +153,12 @@ export function pullRequest(
     review_comments_url: `${api}/pulls/${pull.number}/comments`,
     review_comment_url: `${api}/pulls/comments{/number}`,
     comments_url: `${api}/issues/${pull.number}/comments`,
-    statuses_url: `${api}/statuses/${shas.head}`,
+    statuses_url: `${api}/statuses/${headSha}`,
     number: pull.number,
     state: pull.state,
     locked: false,
     title: pull.title,
-    user: simpleUser(urls, pull.user),
     body: pull.body,
-    labels: pull.labels.map((l) => ({
-      id: l.id,
-      node_id: nodeId('LA_', l.id),
-      url: `${api}/labels/${encodeURIComponent(l.name)}`,
-      name: l.name,
-      description: null,
-      color: l.color,
-      default: false,
-    })),
     milestone: null,
     active_lock_reason: null,
     created_at: pull.createdAt,
@@ -176,20 +170,6 @@ export function pullRequest(
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: {
-      label: `${headRepo.owner.login}:${pull.head.ref}`,
-      ref: pull.head.ref,
-      repo: repository(urls, headRepo),
-      sha: shas.head,
-      user: simpleUser(urls, headRepo.owner),
-    },
-    base: {
-      label: `${pull.base.repo.owner.login}:${pull.base.ref}`,
-      ref: pull.base.ref,
-      repo: repository(urls, pull.base.repo),
-      sha: shas.base,
-      user: simpleUser(urls, pull.base.repo.owner),
-    },
     _links: {
       self: link(`${api}/pulls/${pull.number}`),
       html: link(html),
@@ -198,20 +178,61 @@ export function pullRequest(
       review_comments: link(`${api}/pulls/${pull.number}/comments`),
       review_comment: link(`${api}/pulls/comments{/number}`),
       commits: link(`${api}/pulls/${pull.number}/commits`),
-      statuses: link(`${api}/statuses/${shas.head}`),
+      statuses: link(`${api}/statuses/${headSha}`),
     },
-    author_association: pull.user.login === pull.base.repo.owner.login ? 'OWNER' : 'CONTRIBUTOR',
+    author_association:
+      pull.user.login === pull.base.repo.owner.login
+        ? ('OWNER' as const)
+        : ('CONTRIBUTOR' as const),
     auto_merge: null,
     draft: pull.draft,
     merged: pull.mergedAt !== null,
-    mergeable: pull.state === 'open' ? true : null,
-    rebaseable: pull.state === 'open' ? true : null,
-    mergeable_state: pull.state === 'open' ? 'clean' : 'unknown',
     merged_by: null,
-    comments: counts.comments,
     review_comments: 0,
     maintainer_can_modify: false,
     commits: 1,
+  };
+}
+
+export function labelBody(
+  urls: Urls,
+  repo: EmuRepo,
+  l: { id: number; name: string; color: string },
+) {
+  return {
+    id: l.id,
+    node_id: nodeId('LA_', l.id),
+    url: `${urls.api}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`,
+    name: l.name,
+    description: null,
+    color: l.color,
+    default: false,
+  };
+}
+
+export function pullRequest(
+  urls: Urls,
+  pull: EmuPull,
+  shas: { head: string; base: string },
+  counts: { comments: number; changedFiles: number; additions: number; deletions: number },
+): Schemas['pull-request'] {
+  const side = (repo: EmuRepo, ref: string, sha: string) => ({
+    label: `${repo.owner.login}:${ref}`,
+    ref,
+    repo: repository(urls, repo),
+    sha,
+    user: simpleUser(urls, repo.owner),
+  });
+  return {
+    ...pullCommon(urls, pull, shas.head),
+    user: simpleUser(urls, pull.user),
+    labels: pull.labels.map((l) => labelBody(urls, pull.base.repo, l)),
+    head: side(pull.head.repo, pull.head.ref, shas.head),
+    base: side(pull.base.repo, pull.base.ref, shas.base),
+    mergeable: pull.state === 'open' ? true : null,
+    rebaseable: pull.state === 'open' ? true : null,
+    mergeable_state: pull.state === 'open' ? 'clean' : 'unknown',
+    comments: counts.comments,
     additions: counts.additions,
     deletions: counts.deletions,
     changed_files: counts.changedFiles,

@@ -1,6 +1,5 @@
 import type {
   Commit,
-  Label,
   PullRequest,
   PullRequestLabeledEvent,
   PullRequestOpenedEvent,
@@ -10,37 +9,16 @@ import type {
   Repository,
   User,
 } from '@octokit/webhooks-types';
-import { repoUrls } from './bodies.ts';
+import { labelBody, pullCommon, repoUrls, userFields } from './bodies.ts';
 import type { EmuPull, EmuRepo, EmuReview, EmuUser, State, Urls } from './state.ts';
 
 /** Webhook payloads as GitHub writes them to GITHUB_EVENT_PATH, typed by @octokit/webhooks-types. */
 
 function user(urls: Urls, u: EmuUser): User {
-  const api = `${urls.api}/users/${u.login}`;
-  return {
-    login: u.login,
-    id: u.id,
-    node_id: `U_${u.id}`,
-    avatar_url: `${urls.server}/avatars/${u.login}`,
-    gravatar_id: '',
-    url: api,
-    html_url: `${urls.server}/${u.login}`,
-    followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`,
-    starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`,
-    type: u.type,
-    site_admin: false,
-  };
+  return userFields(urls, u);
 }
 
 function repository(urls: Urls, repo: EmuRepo): Repository {
-  const u = repoUrls(urls, repo.fullName);
   return {
     id: repo.id,
     node_id: `R_${repo.id}`,
@@ -48,53 +26,12 @@ function repository(urls: Urls, repo: EmuRepo): Repository {
     full_name: repo.fullName,
     private: repo.private,
     owner: user(urls, repo.owner),
-    html_url: u.html_url,
     description: null,
     fork: repo.forkOf !== undefined,
-    url: u.url,
-    forks_url: u.forks_url,
-    keys_url: u.keys_url,
-    collaborators_url: u.collaborators_url,
-    teams_url: u.teams_url,
-    hooks_url: u.hooks_url,
-    issue_events_url: u.issue_events_url,
-    events_url: u.events_url,
-    assignees_url: u.assignees_url,
-    branches_url: u.branches_url,
-    tags_url: u.tags_url,
-    blobs_url: u.blobs_url,
-    git_tags_url: u.git_tags_url,
-    git_refs_url: u.git_refs_url,
-    trees_url: u.trees_url,
-    statuses_url: u.statuses_url,
-    languages_url: u.languages_url,
-    stargazers_url: u.stargazers_url,
-    contributors_url: u.contributors_url,
-    subscribers_url: u.subscribers_url,
-    subscription_url: u.subscription_url,
-    commits_url: u.commits_url,
-    git_commits_url: u.git_commits_url,
-    comments_url: u.comments_url,
-    issue_comment_url: u.issue_comment_url,
-    contents_url: u.contents_url,
-    compare_url: u.compare_url,
-    merges_url: u.merges_url,
-    archive_url: u.archive_url,
-    downloads_url: u.downloads_url,
-    issues_url: u.issues_url,
-    pulls_url: u.pulls_url,
-    milestones_url: u.milestones_url,
-    notifications_url: u.notifications_url,
-    labels_url: u.labels_url,
-    releases_url: u.releases_url,
-    deployments_url: u.deployments_url,
+    ...repoUrls(urls, repo.fullName),
     created_at: repo.createdAt,
     updated_at: repo.createdAt,
     pushed_at: repo.createdAt,
-    git_url: u.git_url,
-    ssh_url: u.ssh_url,
-    clone_url: u.clone_url,
-    svn_url: u.svn_url,
     homepage: null,
     size: 0,
     stargazers_count: 0,
@@ -122,91 +59,26 @@ function repository(urls: Urls, repo: EmuRepo): Repository {
   };
 }
 
-function label(repo: EmuRepo, l: { id: number; name: string; color: string }, urls: Urls): Label {
-  return {
-    id: l.id,
-    node_id: `LA_${l.id}`,
-    url: `${urls.api}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`,
-    name: l.name,
-    description: null,
-    color: l.color,
-    default: false,
-  };
-}
-
 async function pullRequest(state: State, urls: Urls, pull: EmuPull): Promise<PullRequest> {
   const base = pull.base.repo;
-  const api = `${urls.api}/repos/${base.fullName}`;
-  const html = `${urls.server}/${base.fullName}/pull/${pull.number}`;
   const baseSha = (await base.git.resolve(`refs/heads/${pull.base.ref}`)) ?? pull.headSha;
-  const link = (href: string) => ({ href });
+  const side = (repo: EmuRepo, ref: string, sha: string) => ({
+    label: `${repo.owner.login}:${ref}`,
+    ref,
+    sha,
+    user: user(urls, repo.owner),
+    repo: repository(urls, repo),
+  });
   return {
-    url: `${api}/pulls/${pull.number}`,
-    id: pull.id,
-    node_id: `PR_${pull.id}`,
-    html_url: html,
-    diff_url: `${html}.diff`,
-    patch_url: `${html}.patch`,
-    issue_url: `${api}/issues/${pull.number}`,
-    number: pull.number,
-    state: pull.state,
-    locked: false,
-    title: pull.title,
+    ...pullCommon(urls, pull, pull.headSha),
     user: user(urls, pull.user),
-    body: pull.body,
-    created_at: pull.createdAt,
-    updated_at: pull.updatedAt,
-    closed_at: pull.closedAt,
-    merged_at: pull.mergedAt,
-    merge_commit_sha: pull.mergeCommitSha,
-    assignee: null,
-    assignees: [],
-    requested_reviewers: [],
-    requested_teams: [],
-    labels: pull.labels.map((l) => label(base, l, urls)),
-    milestone: null,
-    commits_url: `${api}/pulls/${pull.number}/commits`,
-    review_comments_url: `${api}/pulls/${pull.number}/comments`,
-    review_comment_url: `${api}/pulls/comments{/number}`,
-    comments_url: `${api}/issues/${pull.number}/comments`,
-    statuses_url: `${api}/statuses/${pull.headSha}`,
-    head: {
-      label: `${pull.head.repo.owner.login}:${pull.head.ref}`,
-      ref: pull.head.ref,
-      sha: pull.headSha,
-      user: user(urls, pull.head.repo.owner),
-      repo: repository(urls, pull.head.repo),
-    },
-    base: {
-      label: `${base.owner.login}:${pull.base.ref}`,
-      ref: pull.base.ref,
-      sha: baseSha,
-      user: user(urls, base.owner),
-      repo: repository(urls, base),
-    },
-    _links: {
-      self: link(`${api}/pulls/${pull.number}`),
-      html: link(html),
-      issue: link(`${api}/issues/${pull.number}`),
-      comments: link(`${api}/issues/${pull.number}/comments`),
-      review_comments: link(`${api}/pulls/${pull.number}/comments`),
-      review_comment: link(`${api}/pulls/comments{/number}`),
-      commits: link(`${api}/pulls/${pull.number}/commits`),
-      statuses: link(`${api}/statuses/${pull.headSha}`),
-    },
-    author_association: pull.user.login === base.owner.login ? 'OWNER' : 'CONTRIBUTOR',
-    auto_merge: null,
-    active_lock_reason: null,
-    draft: pull.draft,
-    merged: pull.mergedAt !== null,
+    labels: pull.labels.map((l) => labelBody(urls, base, l)),
+    head: side(pull.head.repo, pull.head.ref, pull.headSha),
+    base: side(base, pull.base.ref, baseSha),
     mergeable: null,
     rebaseable: null,
     mergeable_state: 'unknown',
-    merged_by: null,
     comments: state.comments.filter((c) => c.repo === base && c.issue === pull.number).length,
-    review_comments: 0,
-    maintainer_can_modify: false,
-    commits: 1,
     additions: 0,
     deletions: 0,
     changed_files: 0,
@@ -256,7 +128,7 @@ export async function pullRequestEvent(
       const l =
         pull.labels.find((x) => x.name === options.label) ??
         state.label(pull.base.repo, options.label ?? '');
-      return { action, ...common, pull_request: pr, label: label(pull.base.repo, l, urls) };
+      return { action, ...common, pull_request: pr, label: labelBody(urls, pull.base.repo, l) };
     }
   }
 }

@@ -80,6 +80,22 @@ function signatureFrom(req: ApiRequest, value: unknown): Signature {
   };
 }
 
+async function treeBody(req: ApiRequest, repo: EmuRepo, sha: string, recursive: boolean) {
+  const entries = await repo.git.tree(sha, recursive);
+  return {
+    sha,
+    url: `${req.urls.api}/repos/${repo.fullName}/git/trees/${sha}`,
+    truncated: false,
+    tree: entries.map((e) => ({
+      path: e.path,
+      mode: e.mode,
+      type: e.type,
+      sha: e.sha,
+      size: e.size,
+    })),
+  };
+}
+
 /** Writes that move refs go through here: one at a time per repository, then PR heads follow. */
 async function writing<T>(req: ApiRequest, repo: EmuRepo, work: () => Promise<T>): Promise<T> {
   return req.state.lock.run(repo.fullName, async () => {
@@ -257,38 +273,14 @@ export const gitRoutes = [
       changes.push({ path, mode, sha });
     }
     const sha = await repo.git.writeTree(body.base_tree, changes);
-    const entries = await repo.git.tree(sha, false);
-    return json(201, {
-      sha,
-      url: `${req.urls.api}/repos/${repo.fullName}/git/trees/${sha}`,
-      truncated: false,
-      tree: entries.map((e) => ({
-        path: e.path,
-        mode: e.mode,
-        type: e.type,
-        sha: e.sha,
-        size: e.size,
-      })),
-    });
+    return json(201, await treeBody(req, repo, sha, false));
   }),
 
   route('GET', '/repos/{owner}/{repo}/git/trees/{tree_sha}', async (req) => {
     const repo = repoOf(req);
     const sha = await repo.git.resolve(`${req.params.tree_sha!}^{tree}`);
     if (!sha) throw notFound();
-    const entries = await repo.git.tree(sha, req.query.has('recursive'));
-    return json(200, {
-      sha,
-      url: `${req.urls.api}/repos/${repo.fullName}/git/trees/${sha}`,
-      truncated: false,
-      tree: entries.map((e) => ({
-        path: e.path,
-        mode: e.mode,
-        type: e.type,
-        sha: e.sha,
-        size: e.size,
-      })),
-    });
+    return json(200, await treeBody(req, repo, sha, req.query.has('recursive')));
   }),
 
   route('POST', '/repos/{owner}/{repo}/git/tags', async (req) => {

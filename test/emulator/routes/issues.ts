@@ -1,5 +1,5 @@
 import type { components } from '@octokit/openapi-types';
-import { nodeId, simpleUser } from '../bodies.ts';
+import { labelBody, nodeId, simpleUser } from '../bodies.ts';
 import { HttpError, json, notFound, paginate, requireString, unprocessable } from '../http.ts';
 import { route, type ApiRequest } from '../router.ts';
 import type { EmuComment, EmuIssueEvent, EmuPull, EmuRepo, EmuUser, State } from '../state.ts';
@@ -53,18 +53,6 @@ function findComment(req: ApiRequest): EmuComment {
   );
   if (!found) throw notFound();
   return found;
-}
-
-function labelBody(req: ApiRequest, repo: EmuRepo, l: EmuPull['labels'][number]) {
-  return {
-    id: l.id,
-    node_id: nodeId('LA_', l.id),
-    url: `${req.urls.api}/repos/${repo.fullName}/labels/${encodeURIComponent(l.name)}`,
-    name: l.name,
-    description: null,
-    color: l.color,
-    default: false,
-  } satisfies Schemas['label'];
 }
 
 /** Put labels on a pull request, recording a `labeled` event for each new one. */
@@ -167,7 +155,7 @@ export const issueRoutes = [
     addLabels(req.state, pull, labels, req.token.user);
     return json(
       200,
-      pull.labels.map((l) => labelBody(req, repo, l)),
+      pull.labels.map((l) => labelBody(req.urls, repo, l)),
     );
   }),
 
@@ -182,7 +170,7 @@ export const issueRoutes = [
       });
     return json(
       200,
-      pull.labels.map((l) => labelBody(req, repo, l)),
+      pull.labels.map((l) => labelBody(req.urls, repo, l)),
     );
   }),
 
