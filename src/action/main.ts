@@ -1,5 +1,5 @@
 import { dirname, posix, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { processIo, style, type Io } from '../cli/io.ts';
 import { execute } from '../cli/main.ts';
 import { reportError } from '../cli/report-error.ts';
@@ -89,6 +89,7 @@ export async function runAction(
   }
 }
 
-const isEntry = import.meta.url === `file://${process.argv[1]}`;
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry)
   process.exitCode = await runAction(processIo(), resolve(dirname(fileURLToPath(import.meta.url))));

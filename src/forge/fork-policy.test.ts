@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkApprovals } from './approvals.ts';
 import { batches } from './batches.ts';
+import { botBranch } from './bot-branch.ts';
 import { decideForkRun, type ForkRunInput } from './fork-policy.ts';
 import type { Review } from './port.ts';
 import { chooseSticky, stickyMarker, withMarker } from './sticky.ts';
@@ -139,5 +140,16 @@ describe('sticky comments and batches', () => {
       ).map((b) => b.length),
     ).toEqual([50, 50, 20]);
     expect(batches([], 50)).toEqual([]);
+  });
+});
+
+describe('bot branches', () => {
+  it('are deterministic and valid git ref names', () => {
+    expect(botBranch('promote', 'penguins-classifier', 'production')).toBe(
+      'gitops-ml/promote/penguins-classifier--production',
+    );
+    expect(botBranch('retrain', '@acme/model x', '..env.lock')).toBe(
+      'gitops-ml/retrain/acme-model-x--env-lock',
+    );
   });
 });

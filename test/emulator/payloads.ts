@@ -157,10 +157,8 @@ export async function pullRequestReviewEvent(
         review.user.login === pull.base.repo.owner.login ? 'OWNER' : 'COLLABORATOR',
       _links: { html: { href: html }, pull_request: { href: pr.url } },
     },
-    pull_request: {
-      ...pr,
-      merged: undefined,
-    } as unknown as PullRequestReviewSubmittedEvent['pull_request'],
+    // The full pull request is a superset of the simple one review events carry.
+    pull_request: { ...pr, head: { ...pr.head, repo: repository(urls, pull.head.repo) } },
     repository: repository(urls, pull.base.repo),
     sender: user(urls, review.user),
   };

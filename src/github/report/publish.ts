@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.ts';
+import { ChecksFailedError, InputError } from '../../errors.ts';
 import type {
   CheckAnnotation,
   CheckRun,
@@ -152,6 +152,10 @@ function commitMessage(models: readonly ReportModel[], pr: PullRequest): string 
  */
 export async function publishReport(options: PublishOptions): Promise<PublishResult> {
   const { forge, pr } = options;
+  if (pr.fromFork)
+    throw new ChecksFailedError(`refusing to write to #${pr.number}: it comes from a fork`, {
+      hint: 'reports on pull requests from forks go to the job summary only',
+    });
   const models = options.models.map((m) => without(m, options.charts));
   const opts = { ...options, models };
   const plans = plan(opts, options.links);
