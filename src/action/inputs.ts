@@ -4,7 +4,12 @@ import { UsageError } from '../errors.ts';
 export const ActionInputs = z.object({
   command: z.string().min(1, { error: 'the "command" input is required (e.g. validate)' }),
   args: z.array(z.string()),
-  workingDirectory: z.string().min(1),
+  workingDirectory: z
+    .string()
+    .min(1)
+    .refine((p) => !p.split(/[\\/]/).includes('..') && !p.startsWith('/'), {
+      error: 'the "working-directory" input must be a path inside the workspace',
+    }),
   token: z.string().optional(),
 });
 export type ActionInputs = z.infer<typeof ActionInputs>;

@@ -13,16 +13,23 @@ export interface GitResult {
 export function git(
   cwd: string,
   args: readonly string[],
-  options: { allowFailure?: readonly number[]; maxBuffer?: number } = {},
+  options: {
+    allowFailure?: readonly number[];
+    maxBuffer?: number;
+    /** Extra environment on top of this process's (git config through GIT_CONFIG_*, identity). */
+    env?: Readonly<Record<string, string>>;
+    /** Written to git's standard input. */
+    input?: string | Uint8Array;
+  } = {},
 ): Promise<GitResult | undefined> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...args],
       {
         cwd,
         maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
         encoding: 'utf8',
       },
       (error, stdout, stderr) => {
@@ -48,5 +55,6 @@ export function git(
         );
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }

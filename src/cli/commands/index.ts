@@ -62,6 +62,10 @@ export const commands: Record<string, Entry> = {
       'profile a data file: types, nulls, ranges, quantiles, top values (--suggest: a suite)',
     load: async () => (await import('./data-profile.ts')).dataProfile,
   },
+  report: {
+    summary: 'post the PR report: one sticky comment, a check run, the job summary, commit-back',
+    load: async () => (await import('./report.ts')).report,
+  },
 };
 
 /** Find the command: one word (`validate`) or a group and a subcommand (`data hash`). */
