@@ -1,5 +1,14 @@
 // train: multinomial logistic regression by full-batch gradient descent with L2, on CPU in Node.
-import { LABEL, NUMERIC, features, parseArgs, readCsv, softmax, writeAtomic } from './lib.mjs';
+import {
+  LABEL,
+  NUMERIC,
+  features,
+  parseArgs,
+  readCsv,
+  softmax,
+  toCsv,
+  writeAtomic,
+} from './lib.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { lr: 0.1, epochs: 300, l2: 0.001 });
 const rows = readCsv('data/prepared/train.csv');
@@ -18,6 +27,7 @@ const weights = Array.from({ length: k }, () => new Array(d).fill(0));
 const bias = new Array(k).fill(0);
 
 let loss = 0;
+const curve = [];
 for (let epoch = 0; epoch < opts.epochs; epoch++) {
   const gw = Array.from({ length: k }, () => new Array(d).fill(0));
   const gb = new Array(k).fill(0);
@@ -32,6 +42,8 @@ for (let epoch = 0; epoch < opts.epochs; epoch++) {
       for (let j = 0; j < d; j++) gw[c][j] += g * x[j];
     }
   }
+  if (epoch % 10 === 0 || epoch === opts.epochs - 1)
+    curve.push({ epoch: epoch + 1, loss: Math.round((loss / X.length) * 1e5) / 1e5 });
   for (let c = 0; c < k; c++) {
     bias[c] -= (opts.lr * gb[c]) / X.length;
     for (let j = 0; j < d; j++)
@@ -47,6 +59,7 @@ writeAtomic(
     2,
   ) + '\n',
 );
+writeAtomic('plots/penguins/loss.csv', toCsv(curve, ['epoch', 'loss']));
 console.log(
   `train: ${X.length} rows, ${opts.epochs} epochs, final loss ${(loss / X.length).toFixed(4)}`,
 );

@@ -247,9 +247,13 @@ describe('gitops-ml run', () => {
       { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
+    let sent = false;
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
-      if (stderr.includes('▶ p:long')) setTimeout(() => child.kill('SIGTERM'), 300);
+      if (!sent && stderr.includes('▶ p:long')) {
+        sent = true; // one signal: a second one would kill the process outright
+        setTimeout(() => child.kill('SIGTERM'), 300);
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(3);

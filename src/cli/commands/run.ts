@@ -1,23 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { closeDataRepo, openDataRepo } from '../../data/index.ts';
 import { ExitCode, SpecError } from '../../errors.ts';
-import { gitState, gitVersion } from '../../git/info.ts';
+import { formatLocation } from '../../diagnostic.ts';
+import { gitState } from '../../git/info.ts';
 import { changesSince } from '../../pipeline/changes-since.ts';
 import { GpuClaims } from '../../pipeline/gpu/claims.ts';
 import { nvidiaSmiRunner } from '../../pipeline/gpu/inventory.ts';
 import { StageGraph, selectStages } from '../../pipeline/graph.ts';
 import { dataStore } from '../../pipeline/run/data-store.ts';
+import { RunDataChecks } from '../../pipeline/run/data-checks.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
-import { buildRunRecord, recordPathFor, writeRunRecord } from '../../pipeline/run/record.ts';
 import { lockRepository } from '../../pipeline/run/repo-lock.ts';
 import { runStages, type RunResult } from '../../pipeline/run/runner.ts';
-import type { ResolvedPipeline } from '../../spec/expand.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { validateRepo } from '../../spec/validate.ts';
+import { openDuckDb } from '../../validation/duckdb.ts';
+import { engineSettings, sqlTrace } from '../../validation/settings.ts';
+import { checkDiagnostic, renderValidationText } from '../../validation/text.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { cliRunLog, runMarkdown } from '../run-log.ts';
+import { writeRunResults } from './run-results.ts';
 
 /** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
 function interruptOnSignals(controller: AbortController, ctx: CommandContext): () => void {
@@ -42,13 +45,14 @@ export const run: Command = {
   name: 'run',
   summary: 'run pipeline stages with cache and lock, on GPUs, with cost',
   usage:
-    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--json]',
+    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--base ref] [--json]',
   options: {
     stage: { type: 'string' },
     downstream: { type: 'boolean' },
     force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     since: { type: 'string' },
+    base: { type: 'string' },
   },
   positionals: true,
   async run(args, ctx) {
@@ -88,6 +92,32 @@ export const run: Command = {
     const controller = new AbortController();
     const stopListening = interruptOnSignals(controller, ctx);
     const data = openDataRepo(ctx.root);
+    const checks = new RunDataChecks({
+      root: ctx.root,
+      cacheDir: validation.repo.config?.data.cache?.dir ?? '.dvc/cache',
+      engine: () =>
+        openDuckDb({
+          ...engineSettings(ctx.root, validation.repo.config?.data),
+          trace: sqlTrace(ctx.io.env, ctx.io.stderr),
+        }),
+      onResult: (result, pipeline) => {
+        // The checks that did not pass, and drift only where found: the rest is in the report.
+        const shown = {
+          ...result,
+          checks: result.checks.filter((c) => c.status !== 'pass'),
+          ...(result.drift && {
+            drift: { ...result.drift, columns: result.drift.columns.filter((c) => c.drifted) },
+          }),
+        };
+        ctx.io.stderr.write(
+          renderValidationText(
+            [{ pipeline: result.pipeline, status: result.status, datasets: [shown] }],
+            ctx.style,
+            (d, c) => formatLocation(checkDiagnostic(pipeline.spec.source, d, c)),
+          ),
+        );
+      },
+    });
     const startedAt = new Date();
     const git = await gitState(ctx.root);
     let result: RunResult;
@@ -116,52 +146,35 @@ export const run: Command = {
         runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
         force: args.values.force === true,
         dryRun,
+        dataChecks: dryRun ? undefined : checks,
       });
     } finally {
       stopListening();
+      await checks.close();
       await closeDataRepo(data);
       unlock();
     }
-    const records: string[] = [];
-    if (!dryRun) {
-      const lockStore = lockFiles(ctx.root);
-      const touched = new Set(
-        result.stages
-          .filter((s) => ['ran', 'failed', 'interrupted'].includes(s.action))
-          .map((s) => s.pipeline),
-      );
-      for (const name of touched) {
-        const pipeline = pipelines.get(name) as ResolvedPipeline;
-        const record = buildRunRecord(
-          pipeline,
-          result.status,
-          result.stages,
-          await lockStore.read(pipeline.spec.source.file),
-          {
-            id: randomUUID(),
-            startedAt,
-            finishedAt: new Date(),
-            git,
-            gitVersion: await gitVersion(ctx.root),
-            nvidiaDriver: null,
-            runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
-            env: ctx.io.env,
-          },
-          validation.repo.config?.data,
-        );
-        const path = recordPathFor(pipeline);
-        await writeRunRecord(ctx.root, path, record);
-        records.push(path);
-      }
-    }
+    const records = dryRun
+      ? []
+      : await writeRunResults(ctx, {
+          result,
+          pipelines,
+          repo: validation.repo,
+          validation: checks.reports(),
+          startedAt,
+          git,
+          base: typeof args.values.base === 'string' ? args.values.base : undefined,
+        });
     const s = ctx.style;
-    const ran = result.stages.filter((r) => r.action === 'ran').length;
-    const skipped = result.stages.filter(
+    const stagesOnly = result.stages.filter((r) => r.dataset === undefined);
+    const ran = stagesOnly.filter((r) => r.action === 'ran').length;
+    const skipped = stagesOnly.filter(
       (r) => r.action === 'skipped' || r.action === 'restored',
     ).length;
+    const checked = result.stages.length - stagesOnly.length;
     const line =
       result.status === 'succeeded'
-        ? `${s.green('✓')} ${ran} stage${ran === 1 ? '' : 's'} ran, ${skipped} up to date`
+        ? `${s.green('✓')} ${ran} stage${ran === 1 ? '' : 's'} ran, ${skipped} up to date${checked ? `, ${checked} dataset${checked === 1 ? '' : 's'} checked` : ''}`
         : result.status === 'planned'
           ? `${result.stages.filter((r) => r.action === 'would-run').length} of ${result.stages.length} stages would run`
           : `${s.red('✗')} run ${result.status}`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../data/atomic.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import type { RunsOn } from '../../spec/schema/common.ts';
 import type { RepoConfig } from '../../spec/schema/repo-config.ts';
@@ -9,6 +9,7 @@ import { version } from '../../version.ts';
 import { sumCosts, type Cost } from '../cost.ts';
 import { pipelineRoute } from '../routing.ts';
 import type { LockedPath, LockedStage } from '../status.ts';
+import type { CheckStatus, DatasetStatus, ValidationReport } from '../../validation/results.ts';
 import type { RunStatus, StageReport } from './report.ts';
 
 /** Lineage of one pipeline run: enough to say what produced a model and to recompute its cost. */
@@ -41,6 +42,13 @@ export interface RunRecord {
   };
   gpus: { uuid: string; name: string }[];
   stages: StageReport[];
+  /** Each dataset checked in the run: its verdict and counts (details in the PR report). */
+  validation: {
+    dataset: string;
+    status: DatasetStatus;
+    rows: number | null;
+    counts: Record<CheckStatus, number>;
+  }[];
   cost: Cost;
 }
 
@@ -53,6 +61,7 @@ export interface RunFacts {
   nvidiaDriver: string | null;
   runnerClass?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  validation?: ValidationReport | undefined;
 }
 
 /**
@@ -121,6 +130,12 @@ export function buildRunRecord(
     },
     gpus: [...new Map(mine.flatMap((s) => s.gpus).map((g) => [g.uuid, g])).values()],
     stages: mine,
+    validation: (facts.validation?.datasets ?? []).map((d) => ({
+      dataset: d.dataset,
+      status: d.status,
+      rows: d.source?.rows ?? null,
+      counts: d.counts,
+    })),
     cost: sumCosts(
       mine.map((s) => s.cost),
       config?.currency ?? 'USD',
@@ -129,9 +144,5 @@ export function buildRunRecord(
 }
 
 export async function writeRunRecord(root: string, path: string, record: RunRecord): Promise<void> {
-  const target = join(root, path);
-  await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(record, null, 2) + '\n');
-  await rename(temp, target);
+  await writeFileAtomic(join(root, path), JSON.stringify(record, null, 2) + '\n');
 }

@@ -38,6 +38,8 @@ export interface StageReport {
   runner: string | null;
   /** Attempts made (more than 1 after an infrastructure retry). */
   attempts: number;
+  /** Set on the data validation step of a dataset (named `validate@<dataset>`). */
+  dataset?: string;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'interrupted' | 'planned';

@@ -3,19 +3,11 @@ import { costOf } from '../cost.ts';
 import { stageId } from '../graph.ts';
 import { decide, type Decision, type LockedStage } from '../status.ts';
 import { recoverBackups } from './backup.ts';
+import { checkFailure, type CheckOutcome, type DataChecks } from './data-checks.ts';
 import type { LockFiles } from './lockfiles.ts';
 import { observe } from './observe.ts';
 import { exitCodeFor, type RunStatus, type StageReport } from './report.ts';
 import { runStage, type StageContext } from './stage.ts';
-
-/** Data checks that must pass before a stage reads a dataset (the validation engine). */
-export interface DataChecks {
-  /** Run the suites of datasets this stage reads; a message when an error-severity check failed. */
-  before(
-    stage: ResolvedStage,
-    pipeline: ResolvedPipeline,
-  ): Promise<{ ok: true } | { ok: false; message: string }>;
-}
 
 export interface RunOptions extends StageContext {
   pipelines: ReadonlyMap<string, ResolvedPipeline>;
@@ -38,9 +30,19 @@ function quiet(
   reasons: string[],
   extra: Partial<StageReport> = {},
 ): StageReport {
+  return quietReport(stage.pipeline, stage.name, action, reasons, extra);
+}
+
+function quietReport(
+  pipeline: string,
+  stage: string,
+  action: StageReport['action'],
+  reasons: string[],
+  extra: Partial<StageReport> = {},
+): StageReport {
   return {
-    pipeline: stage.pipeline,
-    stage: stage.name,
+    pipeline,
+    stage,
     action,
     reasons,
     seconds: 0,
@@ -51,6 +53,25 @@ function quiet(
     attempts: 0,
     ...extra,
   };
+}
+
+const failureOfExit = { 1: 'checks', 2: 'input', 3: 'infrastructure' } as const;
+
+/** Each dataset checked, as a step `validate@<dataset>` of its pipeline. */
+function checkReports(outcome: CheckOutcome): StageReport[] {
+  return outcome.map(({ result, seconds, exitCode }) => {
+    const base = quietReport(result.pipeline, `validate@${result.dataset}`, 'ran', [], {
+      seconds: Math.round(seconds * 1000) / 1000,
+      dataset: result.dataset,
+    });
+    if (exitCode === 0) return base;
+    return {
+      ...base,
+      action: 'failed',
+      failure: failureOfExit[exitCode],
+      error: `data validation failed: ${checkFailure(result)}`,
+    };
+  });
 }
 
 /**
@@ -75,8 +96,23 @@ export async function runStages(
     return locks.get(file)!.get(stage.name);
   };
   const willRun = new Set<string>();
+  const ran = new Set<ResolvedPipeline>();
   let exitCode: RunResult['exitCode'] = 0;
   let status: RunStatus = options.dryRun ? 'planned' : 'succeeded';
+  /** Report checked datasets; false when one failed, which fails the run. */
+  const record = (outcome: CheckOutcome): boolean => {
+    let ok = true;
+    for (const report of checkReports(outcome)) {
+      reports.push(report);
+      options.log.stageEnd(report);
+      if (report.failure && ok) {
+        ok = false;
+        status = 'failed';
+        exitCode = exitCodeFor[report.failure];
+      }
+    }
+    return ok;
+  };
   for (const stage of stages) {
     const pipeline = options.pipelines.get(stage.pipeline)!;
     if (options.signal.aborted) {
@@ -152,25 +188,13 @@ export async function runStages(
       exitCode = 2;
       break;
     }
-    if (options.dataChecks) {
-      const checked = await options.dataChecks.before(stage, pipeline);
-      if (!checked.ok) {
-        const report = quiet(stage, 'blocked', decision.reasons, {
-          failure: 'checks',
-          error: checked.message,
-        });
-        reports.push(report);
-        options.log.stageEnd(report);
-        status = 'failed';
-        exitCode = 1;
-        break;
-      }
-    }
+    if (options.dataChecks && !record(await options.dataChecks.before(stage, pipeline))) break;
     options.log.stageStart(stage.pipeline, stage.name, decision.reasons);
     const outcome = await runStage(stage, pipeline, decision.reasons, options);
     reports.push(outcome.report);
     options.log.stageEnd(outcome.report);
     if (outcome.lock) {
+      ran.add(pipeline);
       await options.locks.update(stage.source.file, stage.name, outcome.lock);
       const file = stage.source.file;
       locks.set(
@@ -180,11 +204,16 @@ export async function runStages(
           [stage.name, outcome.lock],
         ]),
       );
+      if (options.dataChecks && !record(await options.dataChecks.after(stage, pipeline))) break;
       continue;
     }
     status = outcome.report.action === 'interrupted' ? 'interrupted' : 'failed';
     exitCode = exitCodeFor[outcome.report.failure ?? 'command'];
     break;
   }
+  // Datasets of pipelines that ran, which no running stage read or wrote: checked last, so the
+  // run's results cover every suite. A fully cached run checks nothing and never loads DuckDB.
+  if (options.dataChecks && status === 'succeeded' && ran.size > 0)
+    record(await options.dataChecks.rest([...ran]));
   return { status, exitCode, stages: reports };
 }

@@ -1,0 +1,243 @@
+// The I/O side of the PR report a run leaves behind: read metrics in the workspace, at the base
+// revision and at the commit running in production; diff params against the base; draw plots to
+// SVG files; then write `.gitops-ml/report/<pipeline>.json` for `gitops-ml report`.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../data/atomic.ts';
+import { git } from '../../git/run.ts';
+import { revisionReader } from '../../git/revision.ts';
+import { writeReportModel } from '../../github/report/store.ts';
+import type { DiffResult, FileState, Snapshot } from '../../metrics/diff.ts';
+import { renderPlot, svgPathFor, type Chart } from '../../metrics/plots/index.ts';
+import { readValues } from '../../metrics/read.ts';
+import { diffRevisions, WORKSPACE } from '../../metrics/revisions.ts';
+import type { ResolvedPipeline } from '../../spec/expand.ts';
+import type { LoadedRepo } from '../../spec/repo.ts';
+import type { Model } from '../../spec/schema/model.ts';
+import type { ValidationReport } from '../../validation/results.ts';
+import { resultDiagnostics } from '../../validation/text.ts';
+import { lockPathFor } from './lockfiles.ts';
+import type { RunRecord } from './record.ts';
+import { buildReportModel } from './report-model.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RunReportOptions {
+  root: string;
+  repo: LoadedRepo;
+  pipeline: ResolvedPipeline;
+  record: RunRecord;
+  /** Where the run record was written (repository-relative). */
+  recordPath: string;
+  validation?: ValidationReport | undefined;
+  /** Compare with this revision; default: the PR base in Actions (origin/<base>), else HEAD. */
+  base?: string | undefined;
+  /** More files to commit back (a model card). */
+  files?: readonly string[];
+  env: Env;
+  note: (message: string) => void;
+}
+
+async function readText(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(root, path), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function stateOf(path: string, text: string): FileState {
+  const read = readValues(path, text);
+  return read.ok ? { data: read.value } : { error: read.error };
+}
+
+async function snapshotOf(
+  paths: readonly string[],
+  read: (path: string) => Promise<string | undefined>,
+): Promise<Snapshot> {
+  const snapshot: Snapshot = {};
+  for (const path of paths) {
+    const text = await read(path);
+    if (text !== undefined) snapshot[path] = stateOf(path, text);
+  }
+  return snapshot;
+}
+
+async function snapshotAt(root: string, sha: string, paths: readonly string[]): Promise<Snapshot> {
+  const reader = await revisionReader(root, sha);
+  try {
+    return await snapshotOf(paths, (p) => reader.readText(p));
+  } finally {
+    reader.close();
+  }
+}
+
+async function commitOf(root: string, rev: string): Promise<string | undefined> {
+  const r = await git(
+    root,
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+    {
+      allowFailure: [1, 128],
+    },
+  );
+  return r?.stdout.trim() || undefined;
+}
+
+/** The base to compare with, and what to call it in the report. */
+export function baseRevision(
+  option: string | undefined,
+  env: Env,
+): { rev: string; label: string }[] {
+  if (option !== undefined) return [{ rev: option, label: option }];
+  const base = env.GITHUB_BASE_REF;
+  if (base) return [`origin/${base}`, base].map((rev) => ({ rev, label: base }));
+  return [{ rev: 'HEAD', label: 'HEAD' }];
+}
+
+/** The model this pipeline trains, and the environment it is compared with. */
+function modelOf(repo: LoadedRepo, pipeline: string): { name: string; spec: Model } | undefined {
+  const file = repo.models.find((m) => m.data.pipeline === pipeline);
+  return file ? { name: file.data.name, spec: file.data } : undefined;
+}
+
+/** "production" when the model has it, else its last environment. */
+export function comparedEnvironment(model: Model): string | undefined {
+  const names = Object.keys(model.environments ?? {});
+  return names.includes('production') ? 'production' : names.at(-1);
+}
+
+/** Keep the params this pipeline's stages depend on. */
+function pipelineParams(diff: DiffResult, pipeline: ResolvedPipeline): DiffResult {
+  const refs = pipeline.stages.flatMap((s) => s.params);
+  const out: DiffResult = {};
+  for (const [file, changes] of Object.entries(diff)) {
+    const keys = refs.filter((r) => r.file === file).map((r) => r.key);
+    for (const [name, change] of Object.entries(changes))
+      if (keys.some((k) => name === k || name.startsWith(`${k}.`)))
+        (out[file] ??= {})[name] = change;
+  }
+  return out;
+}
+
+async function drawPlots(root: string, pipeline: ResolvedPipeline, note: (m: string) => void) {
+  const plots: { path: string; svg: string; chart: Chart }[] = [];
+  for (const out of pipeline.stages.flatMap((s) => s.outs.filter((o) => o.kind === 'plot'))) {
+    const text = await readText(root, out.path);
+    if (text === undefined) continue;
+    const options = out.options as Record<string, string | string[] | undefined>;
+    try {
+      const drawn = renderPlot(
+        {
+          path: out.path,
+          template: options.template as string | undefined,
+          x: options.x as string | undefined,
+          y: options.y,
+          title: (options.title as string | undefined) ?? out.path,
+          x_label: options.x_label as string | undefined,
+          y_label: options.y_label as string | undefined,
+        },
+        text,
+      );
+      const svg = svgPathFor(out.path);
+      await writeFileAtomic(join(root, svg), drawn.svg);
+      plots.push({ path: out.path, svg, chart: drawn.chart });
+    } catch (error) {
+      note(`plot ${out.path} not drawn: ${(error as Error).message}`);
+    }
+  }
+  return plots;
+}
+
+/**
+ * Write the report model of a pipeline's run, for `gitops-ml report`. Comparisons that cannot be
+ * made (no base commit in a shallow clone, nothing deployed) are left out with a note.
+ */
+export async function writeRunReport(options: RunReportOptions): Promise<string> {
+  const { root, repo, pipeline, record, note } = options;
+  const model = modelOf(repo, pipeline.name);
+  const metricPaths = [
+    ...new Set([
+      ...pipeline.stages.flatMap((s) =>
+        s.outs.filter((o) => o.kind === 'metric').map((o) => o.path),
+      ),
+      ...(model?.spec.metrics.file ? [model.spec.metrics.file] : []),
+    ]),
+  ].sort();
+  const metrics = await snapshotOf(metricPaths, (p) => readText(root, p));
+
+  let base: { ref: string; metrics: Snapshot; params: DiffResult } | undefined;
+  const candidates = baseRevision(options.base, options.env);
+  let found: { sha: string; label: string } | undefined;
+  for (const c of candidates) {
+    const sha = await commitOf(root, c.rev);
+    if (sha) {
+      found = { sha, label: c.label };
+      break;
+    }
+  }
+  if (found) {
+    const params = await diffRevisions(root, 'params', found.sha, WORKSPACE, { depsOnly: true });
+    base = {
+      ref: found.label,
+      metrics: await snapshotAt(root, found.sha, metricPaths),
+      params: pipelineParams(params.diff, pipeline),
+    };
+  } else {
+    note(
+      `no commit for the base ${candidates[0]!.label}: the report does not compare with it (fetch it, e.g. actions/checkout with fetch-depth: 0)`,
+    );
+  }
+
+  let production: { environment: string; version: string; metrics: Snapshot } | undefined;
+  const environment = model && comparedEnvironment(model.spec);
+  const deployed =
+    environment === undefined
+      ? undefined
+      : repo.deployments.find((d) => d.name === environment)?.data.models?.[model!.name];
+  if (environment && deployed) {
+    const sha = await commitOf(root, deployed.commit);
+    if (sha)
+      production = {
+        environment,
+        version: deployed.version,
+        metrics: await snapshotAt(root, sha, metricPaths),
+      };
+    else
+      note(
+        `commit ${deployed.commit.slice(0, 7)} of ${model.name} ${deployed.version} in ${environment} is not in this clone: not compared`,
+      );
+  }
+
+  const plots = await drawPlots(root, pipeline, note);
+  const source = pipeline.spec.source;
+  const diagnostics = options.validation ? resultDiagnostics(source, [options.validation]) : [];
+  const env = options.env;
+  const runUrl =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
+  const files = [
+    ...Object.keys(metrics),
+    lockPathFor(pipeline.spec.source.file),
+    options.recordPath,
+    ...plots.map((p) => p.svg),
+    ...(options.files ?? []),
+  ];
+  return writeReportModel(
+    root,
+    buildReportModel({
+      record,
+      model,
+      metrics,
+      base,
+      production,
+      validation: options.validation,
+      diagnostics,
+      plots,
+      files,
+      runUrl,
+    }),
+  );
+}
