@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformKey } from '../../src/action/duckdb-binding.ts';
 import { writeReportModel } from '../../src/github/report/store.ts';
 import { stickyMarker } from '../../src/forge/sticky.ts';
 import { exampleRepoFiles } from '../emulator/example-repo.ts';
@@ -14,9 +15,17 @@ import {
 } from '../emulator/runner.ts';
 import { uniqueRepo, useEmulator } from '../emulator/testing.ts';
 import { penguinsReport } from '../support/report-data.ts';
+import { packageTarball, startRegistry } from '../support/npm-registry.ts';
 import { projectRoot } from '../support/temp.ts';
 
 const github = useEmulator();
+
+/** A package registry with DuckDB's binding for this machine, which the fresh action downloads. */
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+beforeAll(async () => {
+  registry = await startRegistry([packageTarball(`@duckdb/node-bindings-${platformKey()}`)]);
+});
+afterAll(() => registry.close());
 const marker = stickyMarker('report', 'penguins');
 
 function exampleFiles(): Record<string, string> {
@@ -38,11 +47,19 @@ interface Scenario {
 
 /** acme/ml-N with the example, a PR "tune" lowering train.lr, checked out as a job would. */
 async function pullRequestChangingParams(
-  options: { title?: string; body?: string; branch?: string } = {},
+  options: { title?: string; body?: string; branch?: string; baseMetrics?: boolean } = {},
 ): Promise<Scenario> {
   const gh = github();
   const name = uniqueRepo();
   const files = exampleFiles();
+  // The metrics the last merge committed to main, which the PR's run is compared with.
+  if (options.baseMetrics === true)
+    files['metrics/penguins.json'] =
+      JSON.stringify(
+        { accuracy: 0.971, macro_f1: 0.9688, log_loss: 0.0841, test_rows: 86 },
+        null,
+        2,
+      ) + '\n';
   await gh.createRepo(name, { files });
   const branch = options.branch ?? 'tune';
   await gh.commit(
@@ -81,11 +98,15 @@ async function pullRequestChangingParams(
         payload,
         inputs: { 'github-token': token, ...inputs },
         ...extra,
+        env: { npm_config_registry: registry.url, ...extra.env },
       }),
   };
 }
 
-/** What `gitops-ml run penguins` leaves in the workspace (until the runner lands, written here). */
+/**
+ * Results as a run leaves them, fixed rather than computed (durations differ from run to run),
+ * for the tests that compare end states exactly. The first test runs the real pipeline.
+ */
 async function writeRunResults(workspace: string, accuracy = 0.9855): Promise<void> {
   const write = (path: string, text: string) => {
     mkdirSync(dirname(join(workspace, path)), { recursive: true });
@@ -133,13 +154,24 @@ function reportComments(gh: GitHubEmulator, name: string, number: number) {
 }
 
 describe('the action on a pull request, against the GitHub emulator', () => {
-  it('validates, then reports: one comment, files committed back, a check run with annotations', async () => {
-    const s = await pullRequestChangingParams();
+  it('validates, runs penguins, then reports: one comment, results committed back, a check run', async () => {
+    const s = await pullRequestChangingParams({ baseMetrics: true });
     const headBefore = s.gh.pull(s.name, s.number).headSha;
     const validated = await s.step({ command: 'validate' });
     expect(validated.code).toBe(0);
     expect(validated.stdout.split('\n')[0]).toBe(`::add-mask::${s.token}`);
-    await writeRunResults(s.workspace);
+
+    const ran = await s.step({ command: 'run', args: 'penguins' });
+    expect(ran.stderr).not.toContain('error:');
+    expect(ran.code).toBe(0);
+    // Each stage's output is a collapsible group in the log.
+    expect(ran.stdout).toContain('::group::penguins:train');
+    const accuracy = (
+      JSON.parse(readFileSync(join(s.workspace, 'metrics/penguins.json'), 'utf8')) as {
+        accuracy: number;
+      }
+    ).accuracy;
+
     const reported = await s.step({ command: 'report' });
     expect(reported.stderr).toContain('penguins: comment created');
     expect(reported.code).toBe(0);
@@ -147,19 +179,26 @@ describe('the action on a pull request, against the GitHub emulator', () => {
     const [comment, ...more] = reportComments(s.gh, s.name, s.number);
     expect(more).toEqual([]);
     expect(comment!.user.login).toBe('github-actions[bot]');
+    // Params and metrics against the base branch, as the run computed them.
     expect(comment!.body).toContain('| `train.lr` | `0.25` | `0.5` |');
-    expect(comment!.body).toContain('| **`accuracy`** | 0.9855 | 0.971 | 🟢 +0.0145 (+1.5%) |');
+    expect(comment!.body).toMatch(
+      new RegExp(`\\| \\*\\*\`accuracy\`\\*\\* \\| ${accuracy} \\| 0\\.971 \\| 🟢 \\+`),
+    );
+    expect(comment!.body).toContain('#### Data validation');
+    expect(comment!.body).toContain('```mermaid'); // the training loss curve, drawn by GitHub
+    expect(comment!.body).not.toMatch(/!\[[^\]]*\]\(https?:/); // no image from a third-party host
 
     const head = s.gh.pull(s.name, s.number).headSha;
     expect(head).not.toBe(headBefore);
     expect(reported.outputs['commit-sha']).toBe(head);
     for (const path of [
       'metrics/penguins.json',
-      'dvc.lock',
-      '.gitops-ml/runs/penguins.json',
-      'models/penguins/README.md',
+      'metrics/penguins.run.json',
+      'pipelines/penguins.lock',
+      'plots/penguins/confusion.svg',
+      'plots/penguins/loss.svg',
     ])
-      expect(await s.gh.readFile(s.name, 'tune', path)).toBe(
+      expect(await s.gh.readFile(s.name, 'tune', path), path).toBe(
         readFileSync(join(s.workspace, path), 'utf8'),
       );
     const commit = await s.gh.repo(s.name).git.commit(head);
@@ -173,27 +212,34 @@ describe('the action on a pull request, against the GitHub emulator', () => {
     expect(runs.map((r) => [r.name, r.status, r.conclusion])).toEqual([
       ['gitops-ml / penguins', 'completed', 'success'],
     ]);
+    // The one data check that warns (a "." for Sex in the raw data), on its spec line.
     expect(
       runs[0]!.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level}`),
-    ).toEqual(['params.yaml:3 notice', 'pipelines/penguins.yaml:12 warning']);
+    ).toEqual(['pipelines/penguins.yaml:20 warning']);
     expect(reported.outputs['comment-url']).toBe(
       `${s.gh.serverUrl}/${s.name}/pull/${s.number}#issuecomment-${comment!.id}`,
     );
     expect(reported.summary).toContain('### ✅ `penguins`');
     expect(reported.summary).toContain('| `train.lr` | `0.25` | `0.5` |');
     const leaked =
-      reported.stdout.replace(/^::add-mask::.*\n/gm, '') + reported.stderr + reported.summary;
+      ran.stdout.replace(/^::add-mask::.*\n/gm, '') +
+      ran.stderr +
+      reported.stdout.replace(/^::add-mask::.*\n/gm, '') +
+      reported.stderr +
+      reported.summary;
     expect(leaked + comment!.body).not.toContain(s.token);
 
-    // Re-run after the pipeline ran again: the same comment is edited, nothing is added.
-    await writeRunResults(s.workspace, 0.9913);
+    // Another change, run and report again: the same comment is edited, nothing is added.
+    const params = join(s.workspace, 'params.yaml');
+    writeFileSync(params, readFileSync(params, 'utf8').replace('lr: 0.25', 'lr: 0.1'));
+    expect((await s.step({ command: 'run', args: 'penguins' })).code).toBe(0);
     const again = await s.step({ command: 'report' });
     expect(again.code).toBe(0);
     const after = reportComments(s.gh, s.name, s.number);
     expect(after.map((c) => c.id)).toEqual([comment!.id]);
-    expect(after[0]!.body).toContain('| **`accuracy`** | 0.9913 |');
-    expect(await s.gh.readFile(s.name, 'tune', 'metrics/penguins.json')).toContain(
-      '"accuracy": 0.9913',
+    expect(after[0]!.body).toContain('| `train.lr` | `0.1` | `0.5` |');
+    expect(await s.gh.readFile(s.name, 'tune', 'metrics/penguins.json')).toBe(
+      readFileSync(join(s.workspace, 'metrics/penguins.json'), 'utf8'),
     );
   });
 

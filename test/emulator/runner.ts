@@ -82,6 +82,14 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
+/** GITHUB_BASE_REF and GITHUB_HEAD_REF, which the runner sets on pull_request events only. */
+function pullRequestRefs(eventName: string, payload: unknown): Record<string, string> {
+  if (!eventName.startsWith('pull_request')) return {};
+  const pr = (payload as { pull_request?: { base: { ref: string }; head: { ref: string } } })
+    .pull_request;
+  return pr ? { GITHUB_BASE_REF: pr.base.ref, GITHUB_HEAD_REF: pr.head.ref } : {};
+}
+
 export interface StepOptions {
   action: string;
   workspace: string;
@@ -129,6 +137,7 @@ export async function runStep(options: StepOptions): Promise<StepResult> {
     GITHUB_RUN_ATTEMPT: '1',
     RUNNER_ENVIRONMENT: options.runner ?? 'github-hosted',
     RUNNER_TEMP: files,
+    ...pullRequestRefs(options.eventName, options.payload),
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs))
