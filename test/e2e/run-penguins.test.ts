@@ -63,7 +63,7 @@ describe('gitops-ml run on the penguins example', () => {
       goal: 'maximize',
     });
     expect(model.gates?.map((g) => [g.rule.split(' —')[0], g.passed])).toEqual([
-      ['≥ 0.9', true],
+      ['min 0.9', true],
       ['not worse than production (tolerance 0.01)', true],
     ]);
     expect(model.validation?.datasets.map((d) => [d.name, d.rows])).toEqual([
@@ -80,10 +80,15 @@ describe('gitops-ml run on the penguins example', () => {
     expect(model.files).toEqual([
       'metrics/penguins.json',
       'metrics/penguins.run.json',
+      'models/penguins/README.md',
       'pipelines/penguins.lock',
       'plots/penguins/confusion.svg',
       'plots/penguins/loss.svg',
     ]);
+    // The model card: Hugging Face front matter with the metrics of this run.
+    const card = readFileSync(join(repo, 'models/penguins/README.md'), 'utf8');
+    expect(card).toMatch(/^---\n[\s\S]*model-index:[\s\S]*\n---\n/);
+    expect(card).toContain(`value: ${metrics.accuracy}`);
     for (const file of model.files ?? []) expect(existsSync(join(repo, file)), file).toBe(true);
     expect(readFileSync(join(repo, 'plots/penguins/confusion.svg'), 'utf8')).toMatch(/^<svg/);
     const record = JSON.parse(readFileSync(join(repo, 'metrics/penguins.run.json'), 'utf8')) as {

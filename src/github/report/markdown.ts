@@ -77,6 +77,7 @@ export function formatPercent(ratio: number): string {
 }
 
 export function formatDuration(seconds: number): string {
+  if (seconds < 10) return `${formatNumber(Math.round(seconds * 10) / 10)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${minutes} min`;

@@ -19,7 +19,8 @@ import type { ValidationReport } from '../../validation/results.ts';
 import { resultDiagnostics } from '../../validation/text.ts';
 import { lockPathFor } from './lockfiles.ts';
 import type { RunRecord } from './record.ts';
-import { buildReportModel } from './report-model.ts';
+import { modelCardPath, renderModelCard } from '../../registry/card.ts';
+import { buildReportModel, modelCardInput, type ReportInputs } from './report-model.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -150,6 +151,22 @@ async function drawPlots(root: string, pipeline: ResolvedPipeline, note: (m: str
   return plots;
 }
 
+/** Write the model card next to the artifact; its path, or undefined when there is no card. */
+async function writeModelCard(
+  root: string,
+  model: Model | undefined,
+  inputs: ReportInputs,
+): Promise<string | undefined> {
+  const card = modelCardInput(inputs);
+  if (!model || !card) return undefined;
+  // A directory artifact has a `.dir` hash in the lock; its card goes beside it.
+  const locked = inputs.record.data.outs.find((o) => o.path === model.artifact.replace(/\/+$/, ''));
+  const directory = locked?.md5?.endsWith('.dir');
+  const path = modelCardPath(model, directory === undefined ? {} : { directory });
+  await writeFileAtomic(join(root, path), renderModelCard(card));
+  return path;
+}
+
 /**
  * Write the report model of a pipeline's run, for `gitops-ml report`. Comparisons that cannot be
  * made (no base commit in a shallow clone, nothing deployed) are left out with a note.
@@ -211,6 +228,15 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
   }
 
   const plots = await drawPlots(root, pipeline, note);
+  const card = await writeModelCard(root, model?.spec, {
+    record,
+    model,
+    metrics,
+    base,
+    production,
+    validation: options.validation,
+    files: [],
+  });
   const source = pipeline.spec.source;
   const diagnostics = options.validation ? resultDiagnostics(source, [options.validation]) : [];
   const env = options.env;
@@ -223,6 +249,7 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
     lockPathFor(pipeline.spec.source.file),
     options.recordPath,
     ...plots.map((p) => p.svg),
+    ...(card ? [card] : []),
     ...(options.files ?? []),
   ];
   return writeReportModel(

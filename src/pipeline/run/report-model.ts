@@ -18,7 +18,8 @@ import type { Diagnostic } from '../../diagnostic.ts';
 import type { Model } from '../../spec/schema/model.ts';
 import { checkLabel } from '../../validation/markdown.ts';
 import type { DatasetResult, ValidationReport } from '../../validation/results.ts';
-import { evaluateGates } from './gates.ts';
+import type { ModelCardInput } from '../../registry/card.ts';
+import { evaluateModelGates, type MetricValue, type MetricValues } from '../../registry/gates.ts';
 import type { RunRecord } from './record.ts';
 
 export interface ReportInputs {
@@ -191,18 +192,76 @@ function reportChart(plot: { path: string; svg: string; chart: PlotChart }): Cha
   return { title: chart.title.slice(0, 200), svg: plot.svg };
 }
 
+/** The metrics a model is judged on: its metrics file's, or every file's (first one wins). */
+function modelMetrics(table: Map<string, Map<string, Value>>, model: Model): MetricValues {
+  const out: Record<string, MetricValue> = {};
+  for (const [file, values] of table)
+    if (model.metrics.file === undefined || file === model.metrics.file)
+      for (const [key, value] of values) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/** What `notWorseThan` gates compare with: the base's metrics, and the environment's. */
+function baselinesOf(inputs: ReportInputs, model: Model): Record<string, MetricValues> {
+  const baselines: Record<string, MetricValues> = {};
+  if (inputs.base) baselines.base = modelMetrics(flatMetrics(inputs.base.metrics), model);
+  if (inputs.production)
+    baselines[inputs.production.environment] = modelMetrics(
+      flatMetrics(inputs.production.metrics),
+      model,
+    );
+  return baselines;
+}
+
+/** The model card of the model this run trained (written only when the run succeeded). */
+export function modelCardInput(inputs: ReportInputs): ModelCardInput | undefined {
+  if (!inputs.model || inputs.record.status !== 'succeeded') return undefined;
+  const { spec } = inputs.model;
+  const params: Record<string, unknown> = {};
+  for (const values of Object.values(inputs.record.params))
+    for (const [key, value] of Object.entries(values)) params[key] ??= plainJson(value as PyValue);
+  return {
+    model: spec,
+    metrics: modelMetrics(flatMetrics(inputs.metrics), spec),
+    params,
+    run: inputs.record,
+    data: (inputs.validation?.datasets ?? []).map((d) => ({
+      name: d.dataset,
+      ...(d.source && { path: d.source.path, rows: d.source.rows }),
+      passed: d.counts.pass,
+      failed: d.counts.fail + d.counts.error,
+    })),
+    baselines: baselinesOf(inputs, spec),
+  };
+}
+
+function gateResults(inputs: ReportInputs, current: Map<string, Map<string, Value>>): GateResult[] {
+  const { name, spec } = inputs.model!;
+  return evaluateModelGates(spec, modelMetrics(current, spec), baselinesOf(inputs, spec)).map(
+    (g) => ({
+      model: name,
+      metric: g.metric,
+      rule: [
+        g.rule,
+        g.environment && `to enter ${g.environment}`,
+        g.baseline !== undefined && `vs ${g.baseline}`,
+        g.reason,
+      ]
+        .filter(Boolean)
+        .join(' — ')
+        .slice(0, 500),
+      value: g.value,
+      passed: g.status !== 'failed',
+    }),
+  );
+}
+
 /** The report model of one pipeline's run. */
 export function buildReportModel(inputs: ReportInputs): ReportModelInput {
   const { record } = inputs;
   const failed = record.status !== 'succeeded';
   const current = flatMetrics(inputs.metrics);
-  const gates: GateResult[] = inputs.model
-    ? evaluateGates(inputs.model.name, inputs.model.spec, {
-        current,
-        base: inputs.base ? flatMetrics(inputs.base.metrics) : undefined,
-        production: inputs.production ? flatMetrics(inputs.production.metrics) : undefined,
-      })
-    : [];
+  const gates = inputs.model ? gateResults(inputs, current) : [];
   const checksFailed = (inputs.validation?.datasets ?? []).some(
     (d) => d.status === 'fail' || d.status === 'error',
   );
