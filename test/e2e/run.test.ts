@@ -288,6 +288,7 @@ describe('gitops-ml run on GPUs (recorded nvidia-smi)', () => {
           usage: { samples: number; utilizationPeak: number | null }[];
           cost: { gpu: number };
         }[];
+        records: string[];
       },
     };
   }
@@ -317,6 +318,14 @@ describe('gitops-ml run on GPUs (recorded nvidia-smi)', () => {
     expect(fit.usage[0]!.samples).toBeGreaterThanOrEqual(3);
     expect(fit.usage[0]!.utilizationPeak).toBe(81);
     expect(fit.cost.gpu).toBeGreaterThan(0);
+    const record = JSON.parse(read(repo, result.records[0]!)) as {
+      tools: { nvidiaDriver: string | null };
+      gpus: { uuid: string; name: string }[];
+    };
+    expect(record.tools.nvidiaDriver).toBe('535.129.03');
+    expect(record.gpus).toEqual([
+      { uuid: 'GPU-9e0a7b3c-6d5f-4a21-b8e9-0c3d7f1a2b56', name: 'NVIDIA GeForce RTX 3090' },
+    ]);
   });
 
   it('fails fast with what the machine has when the request cannot be met: exit 3', async () => {

@@ -117,7 +117,7 @@ export function buildRunRecord(
       gitopsMl: version,
       node: process.version,
       git: facts.gitVersion,
-      nvidiaDriver: facts.nvidiaDriver,
+      nvidiaDriver: facts.nvidiaDriver ?? mine.find((s) => s.nvidiaDriver)?.nvidiaDriver ?? null,
       os: process.platform,
       arch: process.arch,
     },

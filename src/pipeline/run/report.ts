@@ -33,6 +33,8 @@ export interface StageReport {
   error?: string;
   failure?: FailureKind;
   gpus: { uuid: string; name: string }[];
+  /** The NVIDIA driver version nvidia-smi reported, when the stage had GPUs. */
+  nvidiaDriver?: string;
   usage: GpuUsage[];
   cost: Cost;
   runner: string | null;

@@ -169,6 +169,7 @@ export async function runStage(
       ...base,
       seconds,
       gpus: gpuList,
+      ...(gpus.driver !== null && { nvidiaDriver: gpus.driver }),
       usage,
       cost,
       attempts: attempt,
