@@ -225,8 +225,10 @@ describe('charts', () => {
       ],
     });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).toContain('loss &#60;script&#62;');
+    expect(svg).toContain('loss &lt;script&gt;');
     expect(svg).not.toMatch(/<script|href=|<image/);
-    expect(svg.match(/<rect [^>]*fill="#0969da"/g)).toHaveLength(3);
+    // Two bars for train; val's missing point draws nothing.
+    expect(svg.match(/<rect [^>]*fill="#1f77b4"/g)).toHaveLength(3); // 2 bars + legend
+    expect(svg.match(/<rect [^>]*fill="#ff7f0e"/g)).toHaveLength(2); // 1 bar + legend
   });
 });

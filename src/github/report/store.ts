@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../data/atomic.ts';
 import { InputError } from '../../errors.ts';
 import { ReportModel, REPORT_DIR, type ReportModelInput } from './model.ts';
 
@@ -14,16 +14,8 @@ export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
  */
 export async function writeReportModel(root: string, model: ReportModelInput): Promise<string> {
   const parsed = ReportModel.parse(model);
-  const dir = join(root, REPORT_DIR);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${parsed.pipeline}.json`);
-  const temp = join(dir, `.${parsed.pipeline}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, JSON.stringify(parsed, null, 2) + '\n');
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
+  const file = join(root, REPORT_DIR, `${parsed.pipeline}.json`);
+  await writeFileAtomic(file, JSON.stringify(parsed, null, 2) + '\n');
   return file;
 }
 

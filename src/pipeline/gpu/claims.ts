@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../alive.ts';
 
 /**
  * GPUs taken by gitops-ml runs on this machine, one file per device (created with O_EXCL, so two
@@ -32,7 +33,7 @@ export class GpuClaims {
     for (const name of readdirSync(this.dir)) {
       if (!name.endsWith('.claim')) continue;
       const claim = this.#read(join(this.dir, name));
-      if (claim && claim.pid !== process.pid && alive(claim.pid)) out.add(claim.uuid);
+      if (claim && claim.pid !== process.pid && processAlive(claim.pid)) out.add(claim.uuid);
     }
     return out;
   }
@@ -68,7 +69,7 @@ export class GpuClaims {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const claim = this.#read(file);
-        if (claim && alive(claim.pid) && claim.pid !== process.pid) return false;
+        if (claim && processAlive(claim.pid) && claim.pid !== process.pid) return false;
         rmSync(file, { force: true }); // stale: its process is gone
       }
     }
@@ -84,14 +85,5 @@ export class GpuClaims {
     } catch {
       return undefined;
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

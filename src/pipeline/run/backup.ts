@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { workDir } from './workdir.ts';
+import { processAlive } from '../alive.ts';
 
 interface Entry {
   /** Repository-relative output path. */
@@ -85,15 +86,6 @@ async function restoreEntries(root: string, dir: string, entries: readonly Entry
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Put back outputs stashed by a run that died without cleaning up (killed with SIGKILL, a power
  * cut). Returns the stages whose outputs were recovered.
@@ -111,7 +103,7 @@ export async function recoverBackups(root: string): Promise<string[]> {
       await rm(dir, { recursive: true, force: true });
       continue;
     }
-    if (manifest.pid !== process.pid && alive(manifest.pid)) continue;
+    if (manifest.pid !== process.pid && processAlive(manifest.pid)) continue;
     await restoreEntries(root, dir, manifest.entries);
     await rm(dir, { recursive: true, force: true });
     recovered.push(manifest.stage);

@@ -2,15 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from '../../errors.ts';
 import { workDir } from './workdir.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../alive.ts';
 
 /**
  * One `gitops-ml run` per repository at a time (as DVC locks its repository): two runs writing the
@@ -27,7 +19,7 @@ export function lockRepository(root: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
         throw new InfraError(`another gitops-ml run (pid ${pid}) is working in this repository`, {
           hint: 'wait for it to finish, or stop it',
         });

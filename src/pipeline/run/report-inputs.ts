@@ -228,15 +228,17 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
   }
 
   const plots = await drawPlots(root, pipeline, note);
-  const card = await writeModelCard(root, model?.spec, {
+  const inputs: ReportInputs = {
     record,
     model,
     metrics,
     base,
     production,
     validation: options.validation,
+    plots,
     files: [],
-  });
+  };
+  const card = await writeModelCard(root, model?.spec, inputs);
   const source = pipeline.spec.source;
   const diagnostics = options.validation ? resultDiagnostics(source, [options.validation]) : [];
   const env = options.env;
@@ -252,19 +254,5 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
     ...(card ? [card] : []),
     ...(options.files ?? []),
   ];
-  return writeReportModel(
-    root,
-    buildReportModel({
-      record,
-      model,
-      metrics,
-      base,
-      production,
-      validation: options.validation,
-      diagnostics,
-      plots,
-      files,
-      runUrl,
-    }),
-  );
+  return writeReportModel(root, buildReportModel({ ...inputs, diagnostics, files, runUrl }));
 }
