@@ -12,12 +12,14 @@ import { dataStore } from '../../pipeline/run/data-store.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
 import { buildRunRecord, recordPathFor, writeRunRecord } from '../../pipeline/run/record.ts';
 import { lockRepository } from '../../pipeline/run/repo-lock.ts';
-import { runStages, type RunResult } from '../../pipeline/run/runner.ts';
+import { runStages, type RunOptions, type RunResult } from '../../pipeline/run/runner.ts';
+import type { ExecuteStages } from '../../pipeline/run/sweep-run.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { validateRepo } from '../../spec/validate.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { cliRunLog, runMarkdown } from '../run-log.ts';
+import { sweepCommand } from './run-sweep.ts';
 
 /** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
 function interruptOnSignals(controller: AbortController, ctx: CommandContext): () => void {
@@ -42,13 +44,14 @@ export const run: Command = {
   name: 'run',
   summary: 'run pipeline stages with cache and lock, on GPUs, with cost',
   usage:
-    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--json]',
+    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--sweep] [--json]',
   options: {
     stage: { type: 'string' },
     downstream: { type: 'boolean' },
     force: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     since: { type: 'string' },
+    sweep: { type: 'boolean' },
   },
   positionals: true,
   async run(args, ctx) {
@@ -78,11 +81,16 @@ export const run: Command = {
       }
     }
     const pipelines = new Map(validation.pipelines.map((p) => [p.name, p]));
-    const stages = selectStages(new StageGraph(validation.pipelines), validation.pipelines, {
+    const selection = {
       pipelines: names,
       stage: typeof args.values.stage === 'string' ? args.values.stage : undefined,
       downstream: args.values.downstream === true,
-    });
+    };
+    const stages = selectStages(
+      new StageGraph(validation.pipelines),
+      validation.pipelines,
+      selection,
+    );
     const dryRun = args.values['dry-run'] === true;
     const unlock = dryRun ? () => {} : lockRepository(ctx.root);
     const controller = new AbortController();
@@ -96,7 +104,7 @@ export const run: Command = {
       const params = new Map<string, string>();
       for (const file of paramFiles)
         params.set(file, await readFile(join(ctx.root, file), 'utf8').catch(() => ''));
-      result = await runStages(stages, {
+      const options: RunOptions = {
         root: ctx.root,
         config: validation.repo.config?.data,
         pipelines,
@@ -116,7 +124,17 @@ export const run: Command = {
         runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
         force: args.values.force === true,
         dryRun,
-      });
+      };
+      if (args.values.sweep === true) {
+        const execute: ExecuteStages = (selected, inputs) =>
+          runStages(selected, { ...options, ...inputs });
+        const { store, signal } = options;
+        return await sweepCommand(
+          { validation, selection, dryRun, execute, store, signal, git },
+          ctx,
+        );
+      }
+      result = await runStages(stages, options);
     } finally {
       stopListening();
       await closeDataRepo(data);
