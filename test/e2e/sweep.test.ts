@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main.ts';
 import { captureIo } from '../support/io.ts';
+import { cpuRunnerConfig, nodeScript } from '../support/node-stages.ts';
 import { yaml } from '../support/memory-repo.ts';
 import { gitRepo, projectRoot } from '../support/temp.ts';
 
@@ -16,20 +17,14 @@ const PARAMS = '# Hyperparameters\nseed: 1\ntrain:\n  lr: 0.1 # learning rate\n 
  * minute. accuracy = lr × 100 + depth, so every trial has its own score.
  */
 function sweepRepo(sweep: string): string {
-  const script = (body: string) =>
-    `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';\nconst args = process.argv.slice(2);\n${body}\n`;
   return gitRepo({
-    'gitops-ml.yaml': yaml`
-      runners:
-        cpu: {runs-on: ubuntu-latest, price: {hour: 3.6}}
-      defaults: {runner: cpu}
-    `,
+    'gitops-ml.yaml': cpuRunnerConfig,
     'params.yaml': PARAMS,
     'data/raw.txt': 'a\nb\n',
-    'prepare.mjs': script(
+    'prepare.mjs': nodeScript(
       "mkdirSync('work', { recursive: true }); writeFileSync('work/prepared.txt', readFileSync('data/raw.txt', 'utf8') + args[0] + '\\n');",
     ),
-    'train.mjs': script(
+    'train.mjs': nodeScript(
       [
         "const depth = /depth: (\\d+)/.exec(readFileSync('params.yaml', 'utf8'))[1];",
         "if (args[0] === '0.3') { console.log('loss diverged'); process.exit(4); }",
@@ -37,7 +32,7 @@ function sweepRepo(sweep: string): string {
         "else { mkdirSync('model', { recursive: true }); writeFileSync('model/model.txt', `lr=${args[0]} depth=${depth}\\n` + readFileSync('work/prepared.txt', 'utf8')); }",
       ].join('\n'),
     ),
-    'evaluate.mjs': script(
+    'evaluate.mjs': nodeScript(
       "const [, lr, depth] = /lr=([\\d.]+) depth=(\\d+)/.exec(readFileSync('model/model.txt', 'utf8')); writeFileSync('metrics.json', JSON.stringify({ accuracy: Math.round(Number(lr) * 100 + Number(depth)) }) + '\\n');",
     ),
     'pipelines/p.yaml':
