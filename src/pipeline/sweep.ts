@@ -67,6 +67,11 @@ export function trialsOf(sweep: Sweep): Assignment[] {
   return trials;
 }
 
+/** A trial's name, numbered from 1 and padded so names sort in trial order: `trial-01`. */
+export function trialName(index: number, count: number): string {
+  return `trial-${String(index + 1).padStart(Math.max(2, String(count).length), '0')}`;
+}
+
 export interface TrialResult {
   trial: number;
   params: Assignment;
@@ -75,11 +80,11 @@ export interface TrialResult {
 }
 
 /** Best first by the goal; failed trials and trials without the metric last, in trial order. */
-export function leaderboard(
-  results: readonly TrialResult[],
+export function leaderboard<T extends TrialResult>(
+  results: readonly T[],
   goal: 'maximize' | 'minimize',
-): TrialResult[] {
-  const score = (r: TrialResult) =>
+): T[] {
+  const score = (r: T) =>
     r.status === 'ok' && r.metric !== null
       ? goal === 'maximize'
         ? -r.metric

@@ -532,6 +532,20 @@ describe('validate: sweeps', () => {
       'pipelines/p.yaml:20:5: sweep param "train.momentum" is not in params.yaml',
     ]);
   });
+
+  it('needs a goal when no model supplies one', async () => {
+    const repo = baseRepo();
+    delete repo['models/m.yaml'];
+    repo['pipelines/p.yaml'] += yaml`
+      sweep:
+        method: grid
+        params: {train.lr: [0.1, 0.2]}
+        metric: accuracy
+    `;
+    expect(lines(await validateFiles(repo))).toEqual([
+      'pipelines/p.yaml:17:3: the sweep needs "goal" (maximize or minimize): no model uses this pipeline to supply it',
+    ]);
+  });
 });
 
 describe('validate: foreach and matrix', () => {

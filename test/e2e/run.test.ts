@@ -4,29 +4,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { captureIo } from '../support/io.ts';
+import { cpuRunnerConfig, nodeScript } from '../support/node-stages.ts';
 import { indent, yaml } from '../support/memory-repo.ts';
 import { gitRepo, projectRoot } from '../support/temp.ts';
 import { main } from '../../src/cli/main.ts';
 
 /** A three-stage pipeline of small node scripts: prepare → train → evaluate. */
 function pipelineRepo(extraStages = '', params = 'seed: 1\ntrain:\n  lr: 0.1\n'): string {
-  const script = (body: string) =>
-    `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';\nconst args = process.argv.slice(2);\n${body}\n`;
   return gitRepo({
-    'gitops-ml.yaml': yaml`
-      runners:
-        cpu: {runs-on: ubuntu-latest, price: {hour: 3.6}}
-      defaults: {runner: cpu}
-    `,
+    'gitops-ml.yaml': cpuRunnerConfig,
     'params.yaml': params,
     'data/raw.txt': 'a\nb\nc\n',
-    'prepare.mjs': script(
+    'prepare.mjs': nodeScript(
       "mkdirSync('work', { recursive: true }); writeFileSync('work/prepared.txt', readFileSync('data/raw.txt', 'utf8').toUpperCase() + args[0] + '\\n'); console.log('prepared');",
     ),
-    'train.mjs': script(
+    'train.mjs': nodeScript(
       "if (args[0] === 'fail') { console.log('loss went NaN at step 3'); process.exit(4); } mkdirSync('model', { recursive: true }); writeFileSync('model/model.txt', 'weights lr=' + args[0] + '\\n' + readFileSync('work/prepared.txt', 'utf8')); console.log('trained');",
     ),
-    'evaluate.mjs': script(
+    'evaluate.mjs': nodeScript(
       "writeFileSync('metrics.json', JSON.stringify({ accuracy: readFileSync('model/model.txt', 'utf8').length / 100 }) + '\\n'); console.log('evaluated');",
     ),
     'pipelines/p.yaml':

@@ -12,7 +12,8 @@ import { dataStore } from '../../pipeline/run/data-store.ts';
 import { RunDataChecks } from '../../pipeline/run/data-checks.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
 import { lockRepository } from '../../pipeline/run/repo-lock.ts';
-import { runStages, type RunResult } from '../../pipeline/run/runner.ts';
+import { runStages, type RunOptions, type RunResult } from '../../pipeline/run/runner.ts';
+import type { ExecuteStages } from '../../pipeline/run/sweep-run.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { validateRepo } from '../../spec/validate.ts';
 import { openDuckDb } from '../../validation/duckdb.ts';
@@ -21,6 +22,7 @@ import { checkDiagnostic, renderValidationText } from '../../validation/text.ts'
 import type { Command, CommandContext } from '../command.ts';
 import { cliRunLog, runMarkdown } from '../run-log.ts';
 import { writeRunResults } from './run-results.ts';
+import { sweepCommand } from './run-sweep.ts';
 
 /** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
 function interruptOnSignals(controller: AbortController, ctx: CommandContext): () => void {
@@ -45,7 +47,7 @@ export const run: Command = {
   name: 'run',
   summary: 'run pipeline stages with cache and lock, on GPUs, with cost',
   usage:
-    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--base ref] [--json]',
+    'gitops-ml run [pipeline...] [--stage s] [--downstream] [--force] [--dry-run] [--since ref] [--base ref] [--sweep] [--json]',
   options: {
     stage: { type: 'string' },
     downstream: { type: 'boolean' },
@@ -53,6 +55,7 @@ export const run: Command = {
     'dry-run': { type: 'boolean' },
     since: { type: 'string' },
     base: { type: 'string' },
+    sweep: { type: 'boolean' },
   },
   positionals: true,
   async run(args, ctx) {
@@ -82,11 +85,16 @@ export const run: Command = {
       }
     }
     const pipelines = new Map(validation.pipelines.map((p) => [p.name, p]));
-    const stages = selectStages(new StageGraph(validation.pipelines), validation.pipelines, {
+    const selection = {
       pipelines: names,
       stage: typeof args.values.stage === 'string' ? args.values.stage : undefined,
       downstream: args.values.downstream === true,
-    });
+    };
+    const stages = selectStages(
+      new StageGraph(validation.pipelines),
+      validation.pipelines,
+      selection,
+    );
     const dryRun = args.values['dry-run'] === true;
     const unlock = dryRun ? () => {} : lockRepository(ctx.root);
     const controller = new AbortController();
@@ -128,7 +136,7 @@ export const run: Command = {
       const params = new Map<string, string>();
       for (const file of paramFiles)
         params.set(file, await readFile(join(ctx.root, file), 'utf8').catch(() => ''));
-      result = await runStages(stages, {
+      const options: RunOptions = {
         root: ctx.root,
         config: validation.repo.config?.data,
         pipelines,
@@ -149,7 +157,17 @@ export const run: Command = {
         force: args.values.force === true,
         dryRun,
         dataChecks: dryRun ? undefined : checks,
-      });
+      };
+      if (args.values.sweep === true) {
+        const execute: ExecuteStages = (selected, inputs) =>
+          runStages(selected, { ...options, ...inputs });
+        const { store, signal } = options;
+        return await sweepCommand(
+          { validation, selection, dryRun, execute, store, signal, git },
+          ctx,
+        );
+      }
+      result = await runStages(stages, options);
     } finally {
       stopListening();
       await checks.close();

@@ -216,6 +216,14 @@ export function checkModels(
         'missing-key',
         'key',
       );
+    } else if (sweep.goal === undefined && users.length === 0) {
+      findings.error(
+        pipeline.spec.source,
+        ['sweep', 'metric'],
+        'the sweep needs "goal" (maximize or minimize): no model uses this pipeline to supply it',
+        'missing-key',
+        'key',
+      );
     }
     if (sweep.metric !== undefined && users.length > 0) {
       const metrics = users.flatMap((m) => declaredMetrics(m.data));
