@@ -4,7 +4,8 @@
 // 3. run it again: everything is up to date;
 // 4. change a hyperparameter as a pull request would, run again: only train and evaluate run;
 //    metrics and params diff against the last commit, and the PR comment `report` would post;
-// 5. what a reviewer sees when a pull request breaks a spec.
+// 5. sweep the learning rate and L2 as the pipeline's `sweep:` says; the best trial is applied;
+// 6. what a reviewer sees when a pull request breaks a spec.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,9 @@ try {
 
   step('The pull request comment `gitops-ml report` posts (rendered here, not posted)');
   expectCode(gitopsMl(repo, 'report'), 0, 'report');
+
+  step('A sweep over the learning rate and L2 (grid of 6): leaderboard, best trial applied');
+  expectCode(gitopsMl(repo, 'run', 'penguins', '--sweep'), 0, 'the sweep');
 
   step('A pull request with three mistakes in the specs');
   edit(repo, 'pipelines/penguins.yaml', '--epochs ${train.epochs}', '--epochs ${train.epoch}');
