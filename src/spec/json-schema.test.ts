@@ -7,6 +7,12 @@ import { jsonSchemas } from './json-schema.ts';
 import { nodeRepoReader } from './node-reader.ts';
 import { validateRepo } from './validate.ts';
 
+/** The formats our schemas use (zod's `z.iso.datetime({ offset: true })`), checked rather than ignored. */
+const formats = {
+  uri: (s: string) => URL.canParse(s),
+  'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/,
+};
+
 const root = join(import.meta.dirname, '../..');
 
 /** The example specs in this repository, with the schema each must satisfy. */
@@ -35,7 +41,7 @@ describe('JSON Schemas', () => {
   });
 
   it('accept every example spec, which points editors at its schema', () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: false, formats });
     const specs = exampleSpecs();
     expect(specs.length).toBeGreaterThanOrEqual(5);
     for (const { file, schema } of specs) {
@@ -52,7 +58,7 @@ describe('JSON Schemas', () => {
   });
 
   it('reject what the loader rejects: an unknown key', () => {
-    const ajv = new Ajv2020({ strict: false });
+    const ajv = new Ajv2020({ strict: false, formats });
     const validatePipeline = ajv.compile(
       JSON.parse(jsonSchemas()['pipeline.schema.json']!) as object,
     );
