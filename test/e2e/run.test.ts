@@ -318,6 +318,16 @@ describe('gitops-ml run on GPUs (recorded nvidia-smi)', () => {
       gpus: { uuid: string; name: string }[];
     };
     expect(record.tools.nvidiaDriver).toBe('535.129.03');
+    // The PR report gets the GPU use and the cost split.
+    const report = JSON.parse(read(repo, '.gitops-ml/report/g.json')) as {
+      gpu: { runner: string; devices: { name: string; utilization: { max: number } }[] };
+      cost: { items: { label: string }[] };
+    };
+    expect(report.gpu.runner).toBe('gpu');
+    expect(report.gpu.devices.map((d) => [d.name, d.utilization.max])).toEqual([
+      ['NVIDIA GeForce RTX 3090', 81],
+    ]);
+    expect(report.cost.items.map((i) => i.label)).toEqual(['runner time', 'GPU time']);
     expect(record.gpus).toEqual([
       { uuid: 'GPU-9e0a7b3c-6d5f-4a21-b8e9-0c3d7f1a2b56', name: 'NVIDIA GeForce RTX 3090' },
     ]);
