@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Diagnostic } from '../diagnostic.ts';
 import { PathIndex, normalizePath } from './path-index.ts';
 import {
