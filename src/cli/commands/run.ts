@@ -134,6 +134,8 @@ export const run: Command = {
           .filter((s) => ['ran', 'failed', 'interrupted'].includes(s.action))
           .map((s) => s.pipeline),
       );
+      // One git process for every record, working while the locks are read.
+      const gitVersionNow = touched.size > 0 ? gitVersion(ctx.root) : Promise.resolve(null);
       for (const name of touched) {
         const pipeline = pipelines.get(name) as ResolvedPipeline;
         const record = buildRunRecord(
@@ -146,7 +148,7 @@ export const run: Command = {
             startedAt,
             finishedAt: new Date(),
             git,
-            gitVersion: await gitVersion(ctx.root),
+            gitVersion: await gitVersionNow,
             nvidiaDriver: null,
             runnerClass: ctx.io.env.GITOPS_ML_RUNNER_CLASS,
             env: ctx.io.env,
