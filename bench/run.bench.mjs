@@ -1,19 +1,10 @@
 // `gitops-ml run` on a copy of the penguins example (three Node stages: prepare, train, evaluate):
 // a forced full run against the same stage commands run directly in sequence, a fully cached
 // re-run against bare `node -e ''` start-up, and the CPU the GPU sampler takes while a stage runs.
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { commitAll, report, spawnOk, timeTurns } from './lib.mjs';
@@ -77,22 +68,9 @@ function smiStandIn(root, dir) {
   return { program: file, uuids: machine.gpus.map((g) => g.uuid) };
 }
 
-/** CPU milliseconds of this process's reaped children so far (Linux: /proc/self/stat). */
-function childrenCpuMs() {
-  if (!existsSync('/proc/self/stat')) return undefined;
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  // cutime and cstime, fields 16 and 17 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
-
-const ownCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 /**
- * The sampler module itself (src/pipeline/gpu/sampler.ts, bundled as the CLI bundles it) sampling
- * 8 GPUs for SAMPLED_FOR_MS while this process does nothing else: its own CPU, and its child's.
+ * The sampler module (src/pipeline/gpu/sampler.ts, bundled as the CLI bundles it) reading 8 GPUs
+ * every SAMPLE_MS for SAMPLED_FOR_MS in a process of its own, after that process idled as long.
  */
 async function samplerCpu(root, dir) {
   const outfile = join(dir, 'sampler.mjs');
@@ -106,21 +84,16 @@ async function samplerCpu(root, dir) {
     target: 'node20',
     logLevel: 'warning',
   });
-  const { startSampler } = await import(pathToFileURL(outfile).href);
   const smi = smiStandIn(root, dir);
-  const children = childrenCpuMs();
-  const own = ownCpuMs();
-  const started = performance.now();
-  const sampler = startSampler({ uuids: smi.uuids, intervalMs: SAMPLE_MS, program: smi.program });
-  await sleep(SAMPLED_FOR_MS);
-  const usage = await sampler.stop();
-  const wall = performance.now() - started;
-  const cpu = ownCpuMs() - own;
-  const child = children === undefined ? undefined : childrenCpuMs() - children;
-  const samples = usage.reduce((n, u) => n + u.samples, 0);
-  if (usage.length !== smi.uuids.length || samples < smi.uuids.length * 5)
-    throw new Error(`the sampler read ${samples} samples of ${usage.length} GPUs`);
-  return { wall, cpu, child, samples };
+  const out = execFileSync(process.execPath, [
+    join(root, 'bench/sampler-cpu.mjs'),
+    outfile,
+    smi.program,
+    String(SAMPLE_MS),
+    String(SAMPLED_FOR_MS),
+    ...smi.uuids,
+  ]);
+  return JSON.parse(out.toString());
 }
 
 export async function run({ root }) {
@@ -148,17 +121,19 @@ export async function run({ root }) {
       runs: 11,
       warmup: 2,
     });
-    const sampling = await samplerCpu(root, dir);
+    const { idle, sampling } = await samplerCpu(root, dir);
     const overhead = forcedTime.median - directTime.median;
+    const perCore = (cpu, wall) => `${((cpu / wall) * 100).toFixed(2)}% of a core`;
     console.log(
       `\nrun: penguins, ${commands.length} stages; medians of runs taken in turns with their baseline; ` +
         `forced run +${overhead.toFixed(0)} ms (${((overhead / directTime.median) * 100).toFixed(1)}%) over the commands alone`,
     );
     console.log(
-      `sampler: ${sampling.samples} samples of 8 GPUs in ${(sampling.wall / 1000).toFixed(1)} s at ${SAMPLE_MS} ms` +
+      `sampler: ${sampling.samples} samples of 8 GPUs in ${(sampling.wall / 1000).toFixed(1)} s at ${SAMPLE_MS} ms, ` +
+        `in a process that took ${idle.cpu.toFixed(0)} ms (${perCore(idle.cpu, idle.wall)}) idle as long` +
         (sampling.child === undefined
           ? ''
-          : `; the nvidia-smi stand-in (a shell loop) took ${sampling.child.toFixed(0)} ms CPU, ${((sampling.child / sampling.wall) * 100).toFixed(2)}% of a core`),
+          : `; the nvidia-smi stand-in (a shell loop) took ${sampling.child.toFixed(0)} ms (${perCore(sampling.child, sampling.wall)})`),
     );
     return [
       report({
@@ -178,7 +153,7 @@ export async function run({ root }) {
         pass: cached.median <= 500,
       }),
       report({
-        name: 'GPU sampler CPU, 8 GPUs at 1 s (user+sys)',
+        name: 'GPU sampler, 8 GPUs at 1 s (process CPU)',
         value: sampling.cpu,
         baseline: sampling.wall,
         baselineName: 'wall time',
