@@ -1,9 +1,8 @@
 // `gitops-ml validate` on a generated repository of 200 pipelines and 200 models, and
 // `gitops-ml --version`, each against bare `node -e ''` startup measured in the same run.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { report, timeCommand } from './lib.mjs';
+import { commitAll, report, timeCommand } from './lib.mjs';
 
 const PIPELINES = 200;
 const MODELS = 200;
@@ -102,21 +101,7 @@ environments:
   }
   write(root, 'deployments/production.yaml', state.join('\n') + '\n');
   write(root, 'deployments/staging.yaml', state.join('\n') + '\n');
-  const git = (...args) =>
-    execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], {
-      cwd: root,
-      stdio: 'ignore',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'b',
-        GIT_AUTHOR_EMAIL: 'b@b',
-        GIT_COMMITTER_NAME: 'b',
-        GIT_COMMITTER_EMAIL: 'b@b',
-      },
-    });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'bench');
+  commitAll(root);
 }
 
 export function run({ root }) {

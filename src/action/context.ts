@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../errors.ts';
 import type { PullRequest, RepoId } from '../forge/port.ts';
 import { toPullRequest } from '../github/pull-request.ts';

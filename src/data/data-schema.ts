@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** DVC's checksum fields: a string (lowercased when used), a number written bare, or null. */
 export const Checksum = z.union([z.string(), z.number().transform(String), z.null()]);

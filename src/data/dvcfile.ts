@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';

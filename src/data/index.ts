@@ -31,6 +31,7 @@ export {
   LOCK_FILE,
   lockEntry,
   paramValues,
+  paramsLookup,
   parseLock,
   readLockFile,
   writeLockFile,

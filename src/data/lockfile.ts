@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, SpecError } from '../errors.ts';
 import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';
@@ -203,23 +203,36 @@ export function paramValues(
   file: string,
   keys: readonly string[],
 ): Record<string, YamlValue> {
+  return paramsLookup(text, file)(keys);
+}
+
+/**
+ * paramValues for a file parsed once, however many keys are then looked up in it (a run reads
+ * every param of every stage). The values it answers share structure: do not change them.
+ */
+export function paramsLookup(
+  text: string,
+  file: string,
+): (keys: readonly string[]) => Record<string, YamlValue> {
   const root = nodeValue(rootNode(parseDvcYaml(file, text)));
-  const out: Record<string, YamlValue> = {};
-  for (const key of keys) {
-    let value: YamlValue | undefined = root;
-    for (const part of key.split('.')) {
-      if (value instanceof Map) value = (value as Map<string, YamlValue>).get(part);
-      else if (Array.isArray(value) && /^\d+$/.test(part))
-        value = (value as YamlValue[])[Number(part)];
-      else value = undefined;
-      if (value === undefined) break;
+  return (keys) => {
+    const out: Record<string, YamlValue> = {};
+    for (const key of keys) {
+      let value: YamlValue | undefined = root;
+      for (const part of key.split('.')) {
+        if (value instanceof Map) value = (value as Map<string, YamlValue>).get(part);
+        else if (Array.isArray(value) && /^\d+$/.test(part))
+          value = (value as YamlValue[])[Number(part)];
+        else value = undefined;
+        if (value === undefined) break;
+      }
+      if (value === undefined) {
+        throw new InputError(`${file}: has no param "${key}"`, {
+          hint: `add "${key}" to ${file}, or remove it from the stage's params`,
+        });
+      }
+      out[key] = value;
     }
-    if (value === undefined) {
-      throw new InputError(`${file}: has no param "${key}"`, {
-        hint: `add "${key}" to ${file}, or remove it from the stage's params`,
-      });
-    }
-    out[key] = value;
-  }
-  return out;
+    return out;
+  };
 }

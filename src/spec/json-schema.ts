@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Deployment } from './schema/deployment.ts';
 import { Model } from './schema/model.ts';
 import { Pipeline } from './schema/pipeline.ts';

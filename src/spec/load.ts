@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Diagnostic } from '../diagnostic.ts';
 import { PathIndex, normalizePath } from './path-index.ts';
 import {
@@ -104,15 +104,17 @@ export async function loadRepo(
   reader: RepoReader,
 ): Promise<{ repo: LoadedRepo; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
-  const [configText, dvcYamlText, pipelineFiles, modelFiles, deploymentFiles, worktreeFiles] =
-    await Promise.all([
-      reader.readText(layout.config),
-      reader.readText(layout.dvcYaml),
-      readSpecDir(reader, layout.pipelines),
-      readSpecDir(reader, layout.models),
-      readSpecDir(reader, layout.deployments),
-      reader.worktreeFiles(),
-    ]);
+  // Listing the work tree runs git: the specs are parsed meanwhile (awaited below, where it is
+  // first needed; a failure before that leaves no unhandled rejection).
+  const listing = reader.worktreeFiles();
+  listing.catch(() => {});
+  const [configText, dvcYamlText, pipelineFiles, modelFiles, deploymentFiles] = await Promise.all([
+    reader.readText(layout.config),
+    reader.readText(layout.dvcYaml),
+    readSpecDir(reader, layout.pipelines),
+    readSpecDir(reader, layout.models),
+    readSpecDir(reader, layout.deployments),
+  ]);
 
   let config: SpecFile<RepoConfig> | undefined;
   if (configText !== undefined) {
@@ -188,6 +190,7 @@ export async function loadRepo(
     }
   }
 
+  const worktreeFiles = await listing;
   const worktree = new PathIndex(worktreeFiles);
   const dvc = await loadDvcPointers(reader, worktreeFiles, diagnostics);
   for (const pointer of dvc)

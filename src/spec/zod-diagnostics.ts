@@ -14,7 +14,9 @@ export function checkAgainst<T extends z.ZodType>(
   value: unknown = source.value,
   base: YamlPath = [],
 ): { data: z.infer<T> | undefined; diagnostics: Diagnostic[] } {
-  const result = schema.safeParse(value, { reportInput: true });
+  // jitless: zod would compile a fast path for each object schema on first use, which costs more
+  // than it saves when a command checks a handful of small documents once.
+  const result = schema.safeParse(value, { reportInput: true, jitless: true });
   if (result.success) return { data: result.data, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   for (const issue of result.error.issues) {

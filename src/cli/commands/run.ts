@@ -59,6 +59,10 @@ export const run: Command = {
   },
   positionals: true,
   async run(args, ctx) {
+    // The checkout as the run record describes it, read before any stage writes: git works on it
+    // while the specs are checked (awaited below; failing early leaves no unhandled rejection).
+    const gitAtStart = gitState(ctx.root);
+    gitAtStart.catch(() => {});
     const validation = await validateRepo(nodeRepoReader(ctx.root));
     if (!validation.valid) {
       throw new SpecError(
@@ -129,7 +133,7 @@ export const run: Command = {
       },
     });
     const startedAt = new Date();
-    const git = await gitState(ctx.root);
+    const git = await gitAtStart;
     let result: RunResult;
     try {
       const paramFiles = [...new Set(stages.flatMap((s) => s.params.map((p) => p.file)))];

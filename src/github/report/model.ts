@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a PR report shows, as plain data. Producers (the pipeline runner, the data validation

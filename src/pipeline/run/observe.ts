@@ -1,17 +1,41 @@
 import type { ResolvedStage } from '../../spec/expand.ts';
-import { paramValues, type YamlValue } from '../../data/index.ts';
+import { paramsLookup, type YamlValue } from '../../data/index.ts';
 import type { LockedStage, Observed } from '../status.ts';
 import type { ArtifactStore, PathHash } from './store.ts';
 
 /** Params files by path, as their text (read once per run). */
 export type ParamsFiles = ReadonlyMap<string, string>;
 
+type Lookup = ReturnType<typeof paramsLookup>;
+
+interface Parsed {
+  text: string;
+  lookup: Lookup | null;
+}
+/** Each params file of a run parsed once (null: it does not parse), not once per key. */
+const parsed = new WeakMap<ParamsFiles, Map<string, Parsed>>();
+
+function lookupIn(params: ParamsFiles, file: string, text: string): Lookup | null {
+  let files = parsed.get(params);
+  if (files === undefined) parsed.set(params, (files = new Map<string, Parsed>()));
+  const known = files.get(file);
+  if (known?.text === text) return known.lookup;
+  let lookup: Lookup | null = null;
+  try {
+    lookup = paramsLookup(text, file);
+  } catch {
+    // A file that does not parse has no values, as a missing key has none.
+  }
+  files.set(file, { text, lookup });
+  return lookup;
+}
+
 /** A param's value as dvc.lock records it (YAML types kept: `1.0` stays a float), or undefined. */
 export function readParam(params: ParamsFiles, file: string, key: string): YamlValue | undefined {
   const text = params.get(file);
   if (text === undefined) return undefined;
   try {
-    return paramValues(text, file, [key])[key];
+    return lookupIn(params, file, text)?.([key])[key];
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Conventions (docs/adr/0002-spec-language.md): schemas are named as the thing they describe and
 // share the name with their inferred type; user-authored specs are strict (unknown keys rejected).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ArtifactName, EnvironmentName, RepoPath, SemverTag } from './common.ts';
 
 export const DeployedModel = z.strictObject({

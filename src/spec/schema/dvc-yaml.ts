@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RelPath, StageName } from './common.ts';
 import { Vars } from './pipeline.ts';
 import { Stage } from './stage.ts';

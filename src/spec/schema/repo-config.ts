@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ByteSize, Duration, Identifier, RepoPath, RunsOn } from './common.ts';
 import { GpuRequest } from './stage.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ByteSize, Duration, Identifier, ParamKey, RelPath, RepoPath, RunsOn } from './common.ts';
 
 /** Options an output may carry, as in dvc.yaml (`- model.pkl: {cache: false}`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Duration, Identifier, RepoPath, Scalar, Severity } from './common.ts';
 
 const Share = z.number().min(0).max(1);
