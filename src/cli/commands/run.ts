@@ -16,12 +16,8 @@ import { runStages, type RunOptions, type RunResult } from '../../pipeline/run/r
 import type { ExecuteStages } from '../../pipeline/run/sweep-run.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { validateRepo } from '../../spec/validate.ts';
-import { openDuckDb } from '../../validation/duckdb.ts';
-import { engineSettings, sqlTrace } from '../../validation/settings.ts';
-import { checkDiagnostic, renderValidationText } from '../../validation/text.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { cliRunLog, runMarkdown } from '../run-log.ts';
-import { writeRunResults } from './run-results.ts';
 import { sweepCommand } from './run-sweep.ts';
 
 /** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
@@ -107,12 +103,17 @@ export const run: Command = {
     const checks = new RunDataChecks({
       root: ctx.root,
       cacheDir: validation.repo.config?.data.cache?.dir ?? '.dvc/cache',
-      engine: () =>
-        openDuckDb({
+      // Validation code and DuckDB load with the first suite checked, never on a cached run.
+      engine: async () => {
+        const { openDuckDb } = await import('../../validation/duckdb.ts');
+        const { engineSettings, sqlTrace } = await import('../../validation/settings.ts');
+        return openDuckDb({
           ...engineSettings(ctx.root, validation.repo.config?.data),
           trace: sqlTrace(ctx.io.env, ctx.io.stderr),
-        }),
-      onResult: (result, pipeline) => {
+        });
+      },
+      onResult: async (result, pipeline) => {
+        const { checkDiagnostic, renderValidationText } = await import('../../validation/text.ts');
         // The checks that did not pass, and drift only where found: the rest is in the report.
         // (`data validate` says when a CSV dialect was sniffed; a run does not repeat it.)
         const shown = {
@@ -178,9 +179,13 @@ export const run: Command = {
       await closeDataRepo(data);
       unlock();
     }
-    const records = dryRun
+    // Records and reports only where a stage ran (their code loads only then).
+    const touched = result.stages.some((s) => ['ran', 'failed', 'interrupted'].includes(s.action));
+    const records = !touched
       ? []
-      : await writeRunResults(ctx, {
+      : await (
+          await import('./run-results.ts')
+        ).writeRunResults(ctx, {
           result,
           pipelines,
           repo: validation.repo,

@@ -5,13 +5,7 @@
 
 import type { ResolvedPipeline, ResolvedStage } from '../../spec/expand.ts';
 import type { Engine } from '../../validation/engine.ts';
-import type { DatasetResult, ValidationReport } from '../../validation/results.ts';
-import {
-  exitCodeOf,
-  pipelineTarget,
-  reportStatus,
-  validateSuite,
-} from '../../validation/validate.ts';
+import type { DatasetResult, DatasetStatus, ValidationReport } from '../../validation/results.ts';
 
 /** One dataset checked, and how long it took. */
 export interface CheckedDataset {
@@ -40,8 +34,10 @@ export interface DataCheckOptions {
   /** Opened on the first suite, so a run with nothing to check never loads DuckDB. */
   engine: () => Promise<Engine>;
   /** Told about each dataset as it is checked. */
-  onResult?: (result: DatasetResult, pipeline: ResolvedPipeline) => void;
+  onResult?: (result: DatasetResult, pipeline: ResolvedPipeline) => void | Promise<void>;
 }
+
+const STATUS_ORDER: readonly DatasetStatus[] = ['error', 'fail', 'warn', 'pass'];
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir + '/');
 
@@ -102,9 +98,11 @@ export class RunDataChecks implements DataChecks {
 
   /** The results so far, one report per pipeline that had suites checked. */
   reports(): ValidationReport[] {
+    const worst = (datasets: readonly DatasetResult[]) =>
+      STATUS_ORDER.find((s) => datasets.some((d) => d.status === s)) ?? 'pass';
     return [...this.#done].map(([pipeline, datasets]) => ({
       pipeline,
-      status: reportStatus(datasets),
+      status: worst(datasets),
       datasets: [...datasets].sort((a, b) => a.suite - b.suite),
     }));
   }
@@ -125,6 +123,9 @@ export class RunDataChecks implements DataChecks {
     if (fresh.length === 0) return [];
     this.#engine ??= this.#options.engine();
     const engine = await this.#engine;
+    // The engine's code loads with the first suite: a run with nothing to check never pays for it.
+    const { exitCodeOf, pipelineTarget, validateSuite } =
+      await import('../../validation/validate.ts');
     const target = pipelineTarget(pipeline);
     const checked: CheckedDataset[] = [];
     for (const index of fresh) {
@@ -139,7 +140,7 @@ export class RunDataChecks implements DataChecks {
       const kept = this.#done.get(pipeline.name) ?? [];
       kept.push(result);
       this.#done.set(pipeline.name, kept);
-      this.#options.onResult?.(result, pipeline);
+      await this.#options.onResult?.(result, pipeline);
       checked.push({
         result,
         seconds: (performance.now() - started) / 1000,
