@@ -3,15 +3,19 @@
 // SVG files; then write `.gitops-ml/report/<pipeline>.json` for `gitops-ml report`.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { writeFileAtomic } from '../../data/atomic.ts';
 import { git } from '../../git/run.ts';
-import { revisionReader } from '../../git/revision.ts';
+import { BlobReader } from '../../git/cat-file.ts';
 import { writeReportModel } from '../../github/report/store.ts';
-import type { DiffResult, FileState, Snapshot } from '../../metrics/diff.ts';
+import {
+  diffSnapshots,
+  type DiffResult,
+  type FileState,
+  type Snapshot,
+} from '../../metrics/diff.ts';
 import { renderPlot, svgPathFor, type Chart } from '../../metrics/plots/index.ts';
 import { readValues } from '../../metrics/read.ts';
-import { diffRevisions, WORKSPACE } from '../../metrics/revisions.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
 import type { Model } from '../../spec/schema/model.ts';
@@ -66,12 +70,15 @@ async function snapshotOf(
   return snapshot;
 }
 
+/** Files at a commit, read through one `git cat-file --batch`. */
 async function snapshotAt(root: string, sha: string, paths: readonly string[]): Promise<Snapshot> {
-  const reader = await revisionReader(root, sha);
+  const blobs = new BlobReader(root);
   try {
-    return await snapshotOf(paths, (p) => reader.readText(p));
+    return await snapshotOf(paths, async (p) =>
+      (await blobs.read(`${sha}:./${posix.normalize(p)}`))?.toString('utf8'),
+    );
   } finally {
-    reader.close();
+    blobs.close();
   }
 }
 
@@ -195,11 +202,18 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
     }
   }
   if (found) {
-    const params = await diffRevisions(root, 'params', found.sha, WORKSPACE, { depsOnly: true });
+    // Params as `params diff` compares them, kept to the keys this pipeline's stages read.
+    const paramPaths = [...new Set(pipeline.stages.flatMap((s) => s.params.map((p) => p.file)))];
+    const [atBase, paramsNow] = await Promise.all([
+      snapshotAt(root, found.sha, [...metricPaths, ...paramPaths]),
+      snapshotOf(paramPaths, (p) => readText(root, p)),
+    ]);
+    const only = (paths: readonly string[]) =>
+      Object.fromEntries(Object.entries(atBase).filter(([p]) => paths.includes(p)));
     base = {
       ref: found.label,
-      metrics: await snapshotAt(root, found.sha, metricPaths),
-      params: pipelineParams(params.diff, pipeline),
+      metrics: only(metricPaths),
+      params: pipelineParams(diffSnapshots(only(paramPaths), paramsNow), pipeline),
     };
   } else {
     note(
