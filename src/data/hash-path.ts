@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -8,7 +7,8 @@ import { StreamingHasher } from './hash-pool.ts';
 import { hashFile } from './hasher.ts';
 import { manifestBytes, manifestOid, sortEntries, type DirEntry } from './manifest.ts';
 import { repoRelative } from './repo-path.ts';
-import { RACY_MS, type StateCache } from './state.ts';
+import { StampList, stampWalk } from './stamps.ts';
+import type { StateCache } from './state.ts';
 import { readIgnoreFile, rulesFor, walkDir, type WalkedFile, type WalkResult } from './walk.ts';
 
 export interface HashOptions {
@@ -152,28 +152,6 @@ function treeOf(walked: WalkResult, md5s: readonly string[]): TreeHash {
 }
 
 /**
- * A fingerprint of a walk: every file's path, inode, mtime, size and exec bit. Equal fingerprints
- * mean the directory's digest cannot have changed (the same test the state cache applies per
- * file, applied to the whole listing at once).
- */
-function fingerprint(files: readonly WalkedFile[], name: HashName): string {
-  // Numbers are hashed as raw doubles: formatting 100,000 of them as text costs more than the rest.
-  const numbers = new Float64Array(files.length * 5);
-  let i = 0;
-  for (const f of files) {
-    numbers[i++] = f.dev;
-    numbers[i++] = f.ino;
-    numbers[i++] = f.mtimeMs;
-    numbers[i++] = f.size;
-    numbers[i++] = f.mode & 0o111;
-  }
-  return createHash('md5')
-    .update(`${name}\0${files.map((f) => f.relpath).join('\0')}`)
-    .update(new Uint8Array(numbers.buffer))
-    .digest('hex');
-}
-
-/**
  * The directory's HashInfo without the manifest, answered from a memo when no file's (inode,
  * mtime, size) changed since the last time: an unchanged directory of 20,000 files costs one walk
  * and one md5 of its stamps. Otherwise the same as hashTree.
@@ -189,22 +167,23 @@ export async function digestTree(
   let tree: TreeHash;
   if (state?.hasMemo(key)) {
     // Walk first: if nothing changed, the memo answers and no per-file state is even loaded.
-    const walked = walkDir(root, rel, rulesFor(root, rel));
-    const known = state.memo(key, fingerprint(walked.files, name));
+    const walk = stampWalk(root, rel, rulesFor(root, rel));
+    const known = state.memo(key, walk.stamps.fingerprint(name));
     if (known !== undefined) {
       const [md5, size, nfiles] = known.split(' ');
       options.onStart?.(0, 0);
       return { md5: md5!, size: Number(size), nfiles: Number(nfiles) };
     }
-    tree = treeOf(walked, await hashFiles(walked.files, root, options));
+    const files = walk.files();
+    tree = treeOf({ files, skippedDirLinks: walk.skippedDirLinks }, await hashFiles(files, root, options));
   } else {
     // Nothing remembered: hash while walking.
     tree = await hashTree(root, rel, options);
   }
   if (state) {
-    const now = Date.now();
-    if (tree.walked.every((f) => now - f.mtimeMs >= RACY_MS))
-      state.setMemo(key, fingerprint(tree.walked, name), `${tree.md5} ${tree.size} ${tree.nfiles}`);
+    const stamps = StampList.of(tree.walked);
+    if (stamps.settled(Date.now()))
+      state.setMemo(key, stamps.fingerprint(name), `${tree.md5} ${tree.size} ${tree.nfiles}`);
   }
   return { md5: tree.md5, size: tree.size, nfiles: tree.nfiles };
 }

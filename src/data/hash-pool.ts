@@ -19,7 +19,7 @@ const { parentPort } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buffer = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, paths }) => {
+parentPort.on('message', ({ id, paths, sizes }) => {
   const md5s = [];
   let error = null;
   for (let i = 0; i < paths.length; i++) {
@@ -27,10 +27,14 @@ parentPort.on('message', ({ id, paths }) => {
     try {
       fd = openSync(paths[i], 'r');
       const hash = createHash('md5');
-      for (;;) {
+      for (let total = 0; ; ) {
         const n = readSync(fd, buffer, 0, buffer.length, null);
         if (n === 0) break;
         hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+        total += n;
+        // A short read that reaches the size the walk saw is the end of the file: the read that
+        // would return 0 is skipped (one read per small file instead of two).
+        if (n < buffer.length && total >= sizes[i]) break;
       }
       md5s.push(hash.digest('hex'));
     } catch (e) {
@@ -105,12 +109,13 @@ export class HashPool {
   }
 
   /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
-  submit(paths: string[]): Promise<string[]> {
+  submit(jobs: readonly HashJob[]): Promise<string[]> {
     const id = this.nextId++;
     const worker = this.workers[this.next++ % this.workers.length]!;
+    const paths = jobs.map((j) => j.abs);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { paths, resolve, reject });
-      worker.postMessage({ id, paths });
+      worker.postMessage({ id, paths, sizes: jobs.map((j) => j.size) });
     });
   }
 
@@ -168,7 +173,7 @@ export class StreamingHasher {
     this.batchStart = this.jobs.length;
     this.batchBytes = 0;
     this.running.push(
-      this.pool!.submit(batch.map((j) => j.abs)).then((md5s) => {
+      this.pool!.submit(batch).then((md5s) => {
         md5s.forEach((m, k) => (this.results[start + k] = m));
         this.onBytes?.(batch.reduce((s, j) => s + j.size, 0));
       }),

@@ -53,20 +53,27 @@ export function rulesFor(root: string, dir: string): IgnoreRules {
   return rules;
 }
 
+/** The absolute directory a walk of repository-relative `dir` starts from (files' `abs` begin with it). */
+export function walkBase(root: string, dir: string): string {
+  return dir === '' ? root : `${root}/${dir}`;
+}
+
+/** Called for each file a walk finds: its relpath inside the walked directory, absolute path and stat. */
+export type FileVisitor = (relpath: string, abs: string, st: Stats) => void;
+
 /**
  * Every file under repository-relative directory `dir`, as DVC's walk sees it: `.dvcignore`
  * rules applied, nested DVC repositories skipped, symbolic links to files followed, symbolic links
  * to directories not entered. Problems the user can fix (a symlink loop, a dangling link, a
- * permission, a `.dvcignore` inside the tracked directory) are InputErrors. `onFile` sees each
- * file as it is found (to start hashing during the walk).
+ * permission, a `.dvcignore` inside the tracked directory) are InputErrors. Each file goes to
+ * `onFile` as it is found; returns the symbolic links to directories that were skipped.
  */
-export function walkDir(
+export function visitFiles(
   root: string,
   dir: string,
   rules: IgnoreRules,
-  onFile?: (file: WalkedFile) => void,
-): WalkResult {
-  const files: WalkedFile[] = [];
+  onFile: FileVisitor,
+): string[] {
   const skippedDirLinks: string[] = [];
   const prefix = dir === '' ? '' : `${dir}/`;
   const visit = (rel: string, absDir: string): void => {
@@ -117,19 +124,33 @@ export function walkDir(
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
       }
-      const file: WalkedFile = {
-        relpath: rel === '' ? name : `${rel}/${name}`,
-        abs,
-        dev: st.dev,
-        ino: st.ino,
-        mtimeMs: st.mtimeMs,
-        size: st.size,
-        mode: st.mode,
-      };
-      files.push(file);
-      onFile?.(file);
+      onFile(rel === '' ? name : `${rel}/${name}`, abs, st);
     }
   };
-  visit('', dir === '' ? root : `${root}/${dir}`);
+  visit('', walkBase(root, dir));
+  return skippedDirLinks;
+}
+
+/** Every file under `dir` (see visitFiles), kept as WalkedFiles; `onFile` sees each as it is found. */
+export function walkDir(
+  root: string,
+  dir: string,
+  rules: IgnoreRules,
+  onFile?: (file: WalkedFile) => void,
+): WalkResult {
+  const files: WalkedFile[] = [];
+  const skippedDirLinks = visitFiles(root, dir, rules, (relpath, abs, st) => {
+    const file: WalkedFile = {
+      relpath,
+      abs,
+      dev: st.dev,
+      ino: st.ino,
+      mtimeMs: st.mtimeMs,
+      size: st.size,
+      mode: st.mode,
+    };
+    files.push(file);
+    onFile?.(file);
+  });
   return { files, skippedDirLinks };
 }
