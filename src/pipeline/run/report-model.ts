@@ -40,7 +40,7 @@ export interface ReportInputs {
   runUrl?: string | undefined;
 }
 
-type Value = number | string | null;
+type Value = MetricValue;
 
 function metricValue(v: PyValue | undefined): Value {
   if (v === undefined || v === null) return null;
