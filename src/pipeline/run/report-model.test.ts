@@ -8,10 +8,11 @@ import { costOf } from '../cost.ts';
 import type { RunRecord } from './record.ts';
 import { buildReportModel, modelCardInput, type ReportInputs } from './report-model.ts';
 
-const model: Model = {
+const model = {
   name: 'clf',
   pipeline: 'p',
   artifact: 'models/clf/model.json',
+  owners: ['@acme/ml'],
   metrics: {
     file: 'metrics.json',
     primary: 'accuracy',
@@ -23,7 +24,7 @@ const model: Model = {
     { metric: 'accuracy', notWorseThan: 'production', tolerance: 0.01 },
   ],
   environments: { production: {} },
-} as Model;
+} satisfies Model;
 
 function record(status: RunRecord['status'] = 'succeeded'): RunRecord {
   const stage = (name: string, action: 'ran' | 'skipped' | 'restored') => ({
