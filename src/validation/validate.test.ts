@@ -125,6 +125,42 @@ validation:
   });
 });
 
+describe('integer keys are proved unique by their low bits', () => {
+  it('settles keys whose low bits collide with one exact query, both ways', async () => {
+    const root = tempDir();
+    // 1, 2^27 + 1 and 2^28 + 1 share their low 27 bits but are distinct; 5 appears twice.
+    const ids = [1, 2 ** 27 + 1, 2 ** 28 + 1, 2, 3];
+    writeFiles(root, {
+      'u.csv': ['id', ...ids].join('\n') + '\n',
+      'd.csv': ['id', ...ids, 5, 5].join('\n') + '\n',
+    });
+    const spec = (data: string) => `
+datasets: {d: {path: ${data}}}
+validation:
+  - dataset: d
+    columns: {id: {type: integer, unique: true}}
+    checks: [{duplicates: true}]
+`;
+    const log: string[] = [];
+    const [u] = await run(root, spec('u.csv'), {}, log);
+    const unique = u!.checks.find((c) => c.id === 'columns.id.unique')!;
+    expect([unique.status, unique.observed, unique.message]).toEqual([
+      'pass',
+      0,
+      'every id is unique',
+    ]);
+    expect(u!.checks.find((c) => c.check === 'duplicates')!.status).toBe('pass');
+    expect(log.filter((sql) => sql.includes('HAVING count(*) > 1'))).not.toHaveLength(0);
+    const [d] = await run(root, spec('d.csv'));
+    const duplicated = d!.checks.find((c) => c.id === 'columns.id.unique')!;
+    expect([duplicated.status, duplicated.observed, duplicated.unexpectedCount]).toEqual([
+      'fail',
+      1,
+      2,
+    ]);
+  });
+});
+
 describe('reruns parse CSV identically', () => {
   it('uses a dialect from earlier results instead of sniffing the new file', async () => {
     const root = tempDir();
