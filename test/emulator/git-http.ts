@@ -11,7 +11,17 @@ export const GIT_PATH = /^\/([^/]+)\/([^/]+?)\.git(\/.*)$/;
 export function serveGit(
   req: IncomingMessage,
   res: ServerResponse,
-  options: { projectRoot: string; pathInfo: string; query: string; user: string },
+  options: {
+    projectRoot: string;
+    pathInfo: string;
+    query: string;
+    user: string;
+    /**
+     * Run after git has finished and before the client sees any of the reply (a push: the refs
+     * are synced before the pusher's `git push` can return, as a test expects).
+     */
+    beforeReply?: () => Promise<void>;
+  },
 ): Promise<number> {
   return new Promise((resolve) => {
     const env: Record<string, string> = {
@@ -37,9 +47,16 @@ export function serveGit(
     let head = Buffer.alloc(0);
     let headersDone = false;
     let status = 200;
+    const held: Buffer[] | undefined = options.beforeReply ? [] : undefined;
+    const headers: [string, string][] = [];
+    const send = () => {
+      for (const [name, value] of headers) res.setHeader(name, value);
+      res.writeHead(status);
+    };
     child.stdout.on('data', (chunk: Buffer) => {
       if (headersDone) {
-        res.write(chunk);
+        if (held) held.push(chunk);
+        else res.write(chunk);
         return;
       }
       head = Buffer.concat([head, chunk]);
@@ -51,10 +68,13 @@ export function serveGit(
         const name = line.slice(0, colon).trim();
         const value = line.slice(colon + 1).trim();
         if (name.toLowerCase() === 'status') status = Number(value.split(' ')[0]);
-        else res.setHeader(name, value);
+        else headers.push([name, value]);
       }
-      res.writeHead(status);
-      res.write(head.subarray(end + 4));
+      if (held) held.push(head.subarray(end + 4));
+      else {
+        send();
+        res.write(head.subarray(end + 4));
+      }
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -65,8 +85,16 @@ export function serveGit(
         resolve(500);
         return;
       }
-      res.end();
-      resolve(status);
+      if (!held) {
+        res.end();
+        resolve(status);
+        return;
+      }
+      void options.beforeReply!().finally(() => {
+        send();
+        res.end(Buffer.concat(held));
+        resolve(status);
+      });
     });
   });
 }

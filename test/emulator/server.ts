@@ -156,19 +156,21 @@ export async function startServer(
         res.end();
         return;
       }
-      const serve = () =>
+      const serve = (beforeReply?: () => Promise<void>) =>
         serveGit(req, res, {
           projectRoot: state.root,
           pathInfo: `/${repo.owner.login}/${repo.name}.git${gitPath[3]!}`,
           query: url.search.slice(1),
           user: token.user.login,
+          ...(beforeReply && { beforeReply }),
         });
+      // A push moves PR heads and records check suites before the pusher hears back.
       entry.status = push
-        ? await state.lock.run(repo.fullName, async () => {
-            const status = await serve();
-            await state.syncRefs(repo);
-            return status;
-          })
+        ? await state.lock.run(repo.fullName, () =>
+            serve(async () => {
+              await state.syncRefs(repo);
+            }),
+          )
         : await serve();
       return;
     }
