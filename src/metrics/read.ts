@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { PyFloat, type PyValue } from './pyvalue.ts';
+import { splitCsvLine } from './csv.ts';
 
 export type ReadResult = { ok: true; value: PyValue } | { ok: false; error: string };
 
@@ -63,28 +64,6 @@ function cell(text: string): PyValue {
   return t;
 }
 
-function splitLine(line: string, sep: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
 /**
  * CSV/TSV metrics: a two-column `name,value` table becomes a mapping; otherwise the header names
  * the metrics and the last row holds their values (a training log's final epoch).
@@ -92,8 +71,8 @@ function splitLine(line: string, sep: string): string[] {
 function readTable(text: string, sep: string): ReadResult {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) return { ok: false, error: 'a metrics table needs a header and a row' };
-  const header = splitLine(lines[0]!, sep).map((h) => h.trim());
-  const rows = lines.slice(1).map((l) => splitLine(l, sep));
+  const header = splitCsvLine(lines[0]!, sep).map((h) => h.trim());
+  const rows = lines.slice(1).map((l) => splitCsvLine(l, sep));
   const keyed =
     header.length === 2 && /^(name|metric|key)$/i.test(header[0]!) && /^value$/i.test(header[1]!);
   if (keyed)

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
+import { splitCsvLine } from '../csv.ts';
 
 export type Row = Record<string, string | number | null>;
 
@@ -29,28 +30,6 @@ function cell(text: string): string | number | null {
   if (t === '') return null;
   const n = Number(t);
   return Number.isFinite(n) && /^[-+]?(\d|\.\d)/.test(t) ? n : t;
-}
-
-function splitCsvLine(line: string, sep: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
 }
 
 /** Rows of a plot file: CSV/TSV with a header, or JSON/YAML holding a list of records (or one key that does). */
