@@ -162,6 +162,26 @@ describe('gitops-ml run --sweep', () => {
     const best = JSON.parse(read(repo, 'runs/p.run.json')) as { sweep: { trial: string } };
     expect(best.sweep.trial).toBe('trial-01');
 
+    // The PR report proposes the best trial, with the sweep at a glance and its files.
+    const report = JSON.parse(read(repo, '.gitops-ml/report/p.json')) as {
+      params: { rows: { name: string; value: unknown; base: unknown }[] };
+      charts: { title: string; x: string[]; series: { values: number[] }[] }[];
+      files: string[];
+    };
+    expect(report.params.rows).toEqual([
+      { file: 'params.yaml', name: 'train.lr', value: 0.2, base: 0.1 },
+      { file: 'params.yaml', name: 'train.depth', value: 1, base: 2 },
+    ]);
+    expect(report.charts.map((c) => [c.x, c.series[0]!.values])).toEqual([
+      [
+        ['trial-01', 'trial-03'],
+        [21, 11],
+      ],
+    ]);
+    expect(report.files).toEqual(
+      expect.arrayContaining(['runs/p.sweep/leaderboard.json', 'runs/p.run.json']),
+    );
+
     // So a plain run finds everything up to date.
     const again = await cli(repo, 'run', 'p');
     expect(again.code).toBe(0);

@@ -1,6 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gitVersion } from '../../git/info.ts';
+import type { Chart } from '../../github/report/model.ts';
 import type { Selection } from '../../pipeline/graph.ts';
-import type { RunRecord } from '../../pipeline/run/record.ts';
+import { recordPathFor, type RunRecord } from '../../pipeline/run/record.ts';
+import { writeRunReport } from '../../pipeline/run/report-inputs.ts';
 import type { ArtifactStore } from '../../pipeline/run/store.ts';
 import { leaderboardRows, type Leaderboard } from '../../pipeline/run/sweep-board.ts';
 import { planSweep, type SweepPlan } from '../../pipeline/run/sweep-plan.ts';
@@ -8,6 +12,7 @@ import { runSweep, type ExecuteStages, type SweepProgress } from '../../pipeline
 import type { Assignment } from '../../pipeline/sweep.ts';
 import { renderTable } from '../../metrics/table.ts';
 import type { Validation } from '../../spec/validate.ts';
+import type { ValidationReport } from '../../validation/results.ts';
 import type { CommandContext, CommandOutcome } from '../command.ts';
 
 export interface SweepCommandInput {
@@ -19,6 +24,57 @@ export interface SweepCommandInput {
   store: ArtifactStore;
   signal: AbortSignal;
   git: RunRecord['git'];
+  /** The data checks of the trials so far (each dataset is checked once per sweep). */
+  dataChecks: () => readonly ValidationReport[];
+  /** What to compare the best trial with in the report (`run --base`). */
+  base: string | undefined;
+}
+
+/** The sweep at a glance for the PR report: the metric of every trial that produced it. */
+export function sweepChart(board: Leaderboard): Chart | undefined {
+  const scored = [...board.trials]
+    .filter((t) => typeof t.metric === 'number')
+    .sort((a, b) => a.id.localeCompare(b.id));
+  if (scored.length === 0) return undefined;
+  return {
+    title: `Sweep: ${board.metric.name} by trial (best ${board.best ?? 'none'}, applied)`.slice(
+      0,
+      200,
+    ),
+    kind: 'bar',
+    xLabel: 'trial',
+    yLabel: board.metric.name.slice(0, 100),
+    x: scored.map((t) => t.id),
+    series: [
+      { name: board.metric.name.slice(0, 100), values: scored.map((t) => t.metric as number) },
+    ],
+  };
+}
+
+/** The best trial, applied, is the run this pull request proposes: write its report model. */
+async function reportBest(
+  input: SweepCommandInput,
+  plan: SweepPlan,
+  board: Leaderboard,
+  records: readonly string[],
+  ctx: CommandContext,
+): Promise<void> {
+  const path = recordPathFor(plan.pipeline);
+  const record = JSON.parse(await readFile(join(ctx.root, path), 'utf8')) as RunRecord;
+  const chart = sweepChart(board);
+  await writeRunReport({
+    root: ctx.root,
+    repo: input.validation.repo,
+    pipeline: plan.pipeline,
+    record,
+    recordPath: path,
+    validation: input.dataChecks().find((v) => v.pipeline === plan.pipeline.name),
+    base: input.base,
+    files: records,
+    ...(chart && { charts: [chart] }),
+    env: ctx.io.env,
+    note: (message) => ctx.io.stderr.write(`${ctx.style.dim('note:')} ${message}\n`),
+  });
 }
 
 const showParams = (params: Assignment) =>
@@ -109,6 +165,7 @@ export async function sweepCommand(
     progress: progress(ctx),
   });
   const { board, records } = outcome;
+  if (board.applied) await reportBest(input, plan, board, records, ctx);
   const rows = leaderboardRows(board);
   ctx.io.stderr.write(
     `\n${renderTable(rows, false)}${verdict(board, ctx)}\n${ctx.style.dim(`(leaderboard and run records: ${records.join(', ')})`)}\n`,

@@ -168,7 +168,17 @@ export const run: Command = {
           runStages(selected, { ...options, ...inputs });
         const { store, signal } = options;
         return await sweepCommand(
-          { validation, selection, dryRun, execute, store, signal, git },
+          {
+            validation,
+            selection,
+            dryRun,
+            execute,
+            store,
+            signal,
+            git,
+            dataChecks: () => checks.reports(),
+            base: typeof args.values.base === 'string' ? args.values.base : undefined,
+          },
           ctx,
         );
       }

@@ -14,7 +14,8 @@ import {
   type FileState,
   type Snapshot,
 } from '../../metrics/diff.ts';
-import { renderPlot, svgPathFor, type Chart } from '../../metrics/plots/index.ts';
+import type { Chart } from '../../github/report/model.ts';
+import { renderPlot, svgPathFor, type Chart as PlotChart } from '../../metrics/plots/index.ts';
 import { readValues } from '../../metrics/read.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
@@ -38,8 +39,10 @@ export interface RunReportOptions {
   validation?: ValidationReport | undefined;
   /** Compare with this revision; default: the PR base in Actions (origin/<base>), else HEAD. */
   base?: string | undefined;
-  /** More files to commit back (a model card). */
+  /** More files to commit back (a sweep's leaderboard and trial records). */
   files?: readonly string[];
+  /** More charts for the report (a sweep's metric by trial). */
+  charts?: readonly Chart[];
   env: Env;
   note: (message: string) => void;
 }
@@ -130,7 +133,7 @@ function pipelineParams(diff: DiffResult, pipeline: ResolvedPipeline): DiffResul
 }
 
 async function drawPlots(root: string, pipeline: ResolvedPipeline, note: (m: string) => void) {
-  const plots: { path: string; svg: string; chart: Chart }[] = [];
+  const plots: { path: string; svg: string; chart: PlotChart }[] = [];
   for (const out of pipeline.stages.flatMap((s) => s.outs.filter((o) => o.kind === 'plot'))) {
     const text = await readText(root, out.path);
     if (text === undefined) continue;
@@ -250,6 +253,7 @@ export async function writeRunReport(options: RunReportOptions): Promise<string>
     production,
     validation: options.validation,
     plots,
+    ...(options.charts && { charts: options.charts }),
     files: [],
   };
   const card = await writeModelCard(root, model?.spec, inputs);

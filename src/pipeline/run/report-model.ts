@@ -35,6 +35,8 @@ export interface ReportInputs {
   diagnostics?: readonly Diagnostic[];
   /** Plots drawn in this run, with the SVG file written for each. */
   plots?: readonly { path: string; svg: string; chart: PlotChart }[];
+  /** Charts made elsewhere (a sweep's metric by trial), shown after the plots. */
+  charts?: readonly Chart[];
   /** Files the report commits back: metrics, lock, run record, model card, SVGs. */
   files: readonly string[];
   runUrl?: string | undefined;
@@ -340,7 +342,9 @@ export function buildReportModel(inputs: ReportInputs): ReportModelInput {
         ],
       },
     }),
-    ...(inputs.plots?.length && { charts: inputs.plots.slice(0, 20).map(reportChart) }),
+    ...((inputs.plots?.length || inputs.charts?.length) && {
+      charts: [...(inputs.plots ?? []).map(reportChart), ...(inputs.charts ?? [])].slice(0, 20),
+    }),
     ...(inputs.diagnostics?.length && { annotations: inputs.diagnostics.map(annotation) }),
     files: [...new Set(inputs.files)].sort(),
   };
