@@ -101,9 +101,13 @@ export function run({ root }) {
     const oursBig = time([node, bin, 'data', 'hash', 'big.bin'], { cwd: dir, runs, before: cold });
     // How much two cores really give here: two md5sums on halves of the tree, in parallel, against
     // one of them alone (2 cores: about 1x; one effective core: about 2x).
-    const half = (n) => `find tree -type f -name 'f*${n}.csv' -print0 | xargs -0 md5sum > /dev/null`;
+    const half = (n) =>
+      `find tree -type f -name 'f*${n}.csv' -print0 | xargs -0 md5sum > /dev/null`;
     const oneHalf = time(['sh', '-c', `${half('[02468]')}`], { cwd: dir, runs });
-    const twoHalves = time(['sh', '-c', `(${half('[02468]')}) & (${half('[13579]')}) & wait`], { cwd: dir, runs });
+    const twoHalves = time(['sh', '-c', `(${half('[02468]')}) & (${half('[13579]')}) & wait`], {
+      cwd: dir,
+      runs,
+    });
     const md5sumTree = time(
       ['sh', '-c', 'find tree -type f -print0 | xargs -0 md5sum > /dev/null'],
       { cwd: dir, runs },
