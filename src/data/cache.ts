@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync, type Stats } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
+import { chmod, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tempPathFor, writeFileAtomic } from './atomic.ts';
 import type { LinkType } from './config.ts';
@@ -61,14 +69,18 @@ export class ObjectCache {
   }
 
   /** A temporary path in the object's directory, created if needed. */
-  async tempFor(ref: ObjectRef): Promise<string> {
+  tempForSync(ref: ObjectRef): string {
     const dest = this.path(ref);
     const dir = dirname(dest);
     if (!this.madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
     return tempPathFor(dest);
+  }
+
+  async tempFor(ref: ObjectRef): Promise<string> {
+    return Promise.resolve(this.tempForSync(ref));
   }
 
   /**
@@ -217,28 +229,24 @@ export class ObjectCache {
   async saveFile(abs: string, stamp: FileStamp, md5: string, exec = false): Promise<string> {
     const ref: ObjectRef = { oid: md5, name: 'md5' };
     if ((await this.verify(ref)) === 'ok') return md5;
-    const temp = await this.tempFor(ref);
+    const temp = this.tempForSync(ref);
     try {
       const ownInode = this.linker.preferred() === 'symlink';
-      const type = await this.linker.link(abs, temp, { exec, ownInode });
-      let oid = md5;
-      const st = await stat(temp);
+      const type = this.linker.link(abs, temp, { exec, ownInode });
+      const st = statSync(temp);
       const unchanged =
         st.ino === stamp.ino && st.mtimeMs === stamp.mtimeMs && st.size === stamp.size;
-      if (type !== 'hardlink' || !unchanged) oid = await hashFile(temp);
+      // A hard link to the file as it was hashed needs no second read; a copy is checked.
+      const oid = type === 'hardlink' && unchanged ? md5 : await hashFile(temp);
       const real: ObjectRef = { oid, name: 'md5' };
-      if (oid !== md5) {
-        const moved = await this.tempFor(real);
-        await rename(temp, moved);
-        await this.install(moved, real);
-      } else {
-        await this.install(temp, real);
-      }
-      const final = await stat(this.path(real));
-      this.state.set(stampOf(final), oid);
+      const placed = oid === md5 ? temp : this.tempForSync(real);
+      if (placed !== temp) renameSync(temp, placed);
+      chmodSync(placed, READ_ONLY);
+      renameSync(placed, this.path(real));
+      this.state.set(stampOf(statSync(this.path(real))), oid);
       return oid;
     } catch (error) {
-      await rm(temp, { force: true });
+      rmSync(temp, { force: true });
       throw error;
     }
   }

@@ -1,14 +1,12 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
-import { tempPathFor } from './atomic.ts';
 import { objectKey, type ObjectRef } from './cache.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
 import { isDirOid, type HashName } from './hash-info.ts';
 import { hashFiles, hashOneFile } from './hash-path.ts';
 import { workspaceMode } from './link.ts';
-import { mapLimit } from './pool.ts';
 import type { DataRepo } from './repo.ts';
 import { rulesFor, walkDir, type WalkedFile } from './walk.ts';
 
@@ -28,8 +26,6 @@ export interface CheckoutResult {
   missing: ObjectRef[];
 }
 
-const CHECKOUT_JOBS = 16;
-
 function lstatOrUndefined(abs: string, rel: string): Stats | undefined {
   try {
     return lstatSync(abs);
@@ -47,17 +43,9 @@ function statOrUndefined(abs: string): Stats | undefined {
   }
 }
 
-/** Link one object into place: temp file in the target's directory, then rename over it. */
-async function place(repo: DataRepo, ref: ObjectRef, abs: string, exec: boolean): Promise<void> {
-  await mkdir(posix.dirname(abs), { recursive: true });
-  const temp = tempPathFor(abs);
-  try {
-    await repo.cache.linker.link(repo.cache.path(ref), temp, { exec });
-    await rename(temp, abs);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+/** Link one object into place (atomically replacing what is there). */
+function place(repo: DataRepo, ref: ObjectRef, abs: string, exec: boolean): void {
+  repo.cache.linker.replace(repo.cache.path(ref), abs, { exec });
 }
 
 function refuse(rel: string, paths: string[]): never {
@@ -109,7 +97,7 @@ export async function checkoutPath(
       return result;
     }
     if (current !== undefined && !current.isFile()) await rm(abs, { recursive: true, force: true });
-    await place(repo, ref, abs, exec);
+    place(repo, ref, abs, exec);
     result.written.push(rel);
     return result;
   }
@@ -152,10 +140,10 @@ export async function checkoutPath(
         lost.map((p) => `${rel}/${p}`),
       );
   }
-  await mapLimit(toWrite, CHECKOUT_JOBS, async (e) => {
-    await place(repo, { oid: e.md5, name: target.hashName }, posix.join(abs, e.relpath), false);
+  for (const e of toWrite) {
+    place(repo, { oid: e.md5, name: target.hashName }, posix.join(abs, e.relpath), false);
     result.written.push(`${rel}/${e.relpath}`);
-  });
+  }
   for (const p of toRemove) {
     await rm(posix.join(abs, p), { force: true });
     result.removed.push(`${rel}/${p}`);

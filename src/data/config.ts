@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { InputError, SpecError } from '../errors.ts';
 import { RepoConfig, type Remote } from '../spec/schema/repo-config.ts';
 import { parseYaml } from '../spec/yaml-source.ts';
@@ -124,17 +124,6 @@ export function loadDataConfig(root: string): DataConfig {
   }
   const defaultRemote = yaml?.defaults?.remote ?? dvc.defaultRemote;
   return { root, cacheDir, linkTypes, remotes, defaultRemote };
-}
-
-/**
- * The repository root for data commands: the nearest directory, from `start` up, holding `.dvc/`,
- * `.git` or `gitops-ml.yaml` (so commands work from a subdirectory); `start` itself if none.
- */
-export function findRepoRoot(start: string): string {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (['.dvc', '.git', 'gitops-ml.yaml'].some((m) => existsSync(join(dir, m)))) return dir;
-    if (dirname(dir) === dir) return resolve(start);
-  }
 }
 
 /** The remote to use: the one named, else the default; an unknown or missing one is bad input. */

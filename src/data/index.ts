@@ -12,10 +12,10 @@
 export type { HashInfo, HashName } from './hash-info.ts';
 export { isDirOid } from './hash-info.ts';
 export { digestTree, hashPath, hashTree, type HashOptions, type TreeHash } from './hash-path.ts';
-export { StateCache } from './state.ts';
+export { StateCache, stateDirOf } from './state.ts';
+export { findRepoRoot, repoRelative } from './repo-path.ts';
 export { closeDataRepo, ensureDvcDir, openDataRepo, type DataRepo } from './repo.ts';
 export {
-  findRepoRoot,
   loadDataConfig,
   selectRemote,
   type DataConfig,

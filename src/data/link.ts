@@ -1,5 +1,15 @@
-import { constants } from 'node:fs';
-import { chmod, copyFile, link, symlink } from 'node:fs/promises';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
+import { tempPathFor } from './atomic.ts';
 import type { LinkType } from './config.ts';
 import { errnoCode } from './fs-errors.ts';
 
@@ -39,19 +49,19 @@ export class Linker {
     this.types = types.includes('copy') ? [...types] : [...types, 'copy'];
   }
 
-  /** Create `dst` (which must not exist) from `src`; returns the link type used. */
-  async link(
-    src: string,
-    dst: string,
-    options: { exec?: boolean; ownInode?: boolean } = {},
-  ): Promise<LinkType> {
+  /**
+   * Create `dst` (which must not exist) from `src`; returns the link type used. Synchronous:
+   * these are single system calls (a reflink or a link), and thousands of them in a row run
+   * several times faster without a promise each.
+   */
+  link(src: string, dst: string, options: { exec?: boolean; ownInode?: boolean } = {}): LinkType {
     const exec = options.exec === true;
     for (const type of this.types) {
       if (this.failed.has(type)) continue;
       if ((exec || options.ownInode === true) && (type === 'hardlink' || type === 'symlink'))
         continue;
       try {
-        await make(type, src, dst);
+        make(type, src, dst);
       } catch (error) {
         const code = errnoCode(error);
         if (code !== undefined && unsupported[type].has(code)) {
@@ -60,10 +70,27 @@ export class Linker {
         }
         throw error;
       }
-      if (type === 'reflink' || type === 'copy') await chmod(dst, workspaceMode(exec));
+      if (type === 'reflink' || type === 'copy') chmodSync(dst, workspaceMode(exec));
       return type;
     }
     throw new Error('no link type worked (copy never fails this way)');
+  }
+
+  /**
+   * Make `target` hold `src`'s content atomically: link to a temporary name next to it, then
+   * rename over whatever is there. Parent directories are created.
+   */
+  replace(src: string, target: string, options: { exec?: boolean } = {}): LinkType {
+    mkdirSync(dirname(target), { recursive: true });
+    const temp = tempPathFor(target);
+    try {
+      const type = this.link(src, temp, options);
+      renameSync(temp, target);
+      return type;
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
   }
 
   /** The link type new links will use, as far as is known yet. */
@@ -72,15 +99,15 @@ export class Linker {
   }
 }
 
-async function make(type: LinkType, src: string, dst: string): Promise<void> {
+function make(type: LinkType, src: string, dst: string): void {
   switch (type) {
     case 'reflink':
-      return copyFile(src, dst, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE_FORCE);
+      return copyFileSync(src, dst, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE_FORCE);
     case 'hardlink':
-      return link(src, dst);
+      return linkSync(src, dst);
     case 'symlink':
-      return symlink(src, dst);
+      return symlinkSync(src, dst);
     case 'copy':
-      return copyFile(src, dst, constants.COPYFILE_EXCL);
+      return copyFileSync(src, dst, constants.COPYFILE_EXCL);
   }
 }

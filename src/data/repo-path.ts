@@ -1,4 +1,5 @@
-import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.ts';
 
 /**
@@ -24,4 +25,15 @@ export function repoRelative(root: string, path: string, cwd = root): string {
     );
   }
   return posix.normalize(rel);
+}
+
+/**
+ * The repository root for data commands: the nearest directory, from `start` up, holding `.dvc/`,
+ * `.git` or `gitops-ml.yaml` (so commands work from a subdirectory); `start` itself if none.
+ */
+export function findRepoRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (['.dvc', '.git', 'gitops-ml.yaml'].some((m) => existsSync(join(dir, m)))) return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
 }

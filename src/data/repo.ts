@@ -23,8 +23,13 @@ export function openDataRepo(root: string): DataRepo {
   return { root, config, state, cache: new ObjectCache(config.cacheDir, state, config.linkTypes) };
 }
 
+/**
+ * Keep what the state cache learnt, in `.dvc/tmp/` (ignored by git through `.dvc/.gitignore`).
+ * A repository that is not a DVC repository yet gets no state files: `data hash` in a plain git
+ * repository leaves nothing behind.
+ */
 export async function closeDataRepo(repo: DataRepo): Promise<void> {
-  await repo.state.save();
+  if (existsSync(join(repo.root, '.dvc'))) await repo.state.save();
 }
 
 /**

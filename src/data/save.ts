@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
-import { tempPathFor } from './atomic.ts';
 import { fsError } from './fs-errors.ts';
 import type { HashInfo } from './hash-info.ts';
 import {
@@ -23,20 +21,14 @@ const SAVE_JOBS = 16;
  * With hard links or symlinks, a workspace file is replaced by a link to its cache object (one
  * copy on disk), atomically; DVC does the same when it commits data.
  */
-async function relink(repo: DataRepo, abs: string, oid: string, exec: boolean): Promise<void> {
+function relink(repo: DataRepo, abs: string, oid: string, exec: boolean): void {
   const type = repo.cache.linker.preferred();
   if (exec || (type !== 'hardlink' && type !== 'symlink')) return;
   const object = repo.cache.path({ oid, name: 'md5' });
-  const [ws, obj] = await Promise.all([stat(abs), stat(object)]);
+  const ws = statSync(abs);
+  const obj = statSync(object);
   if (ws.ino === obj.ino && ws.dev === obj.dev) return;
-  const temp = tempPathFor(abs);
-  try {
-    await repo.cache.linker.link(object, temp);
-    await rename(temp, abs);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  repo.cache.linker.replace(object, abs);
 }
 
 async function saveOne(
@@ -47,7 +39,7 @@ async function saveOne(
   exec: boolean,
 ): Promise<string> {
   const oid = await repo.cache.saveFile(abs, stamp, md5, exec);
-  await relink(repo, abs, oid, exec);
+  relink(repo, abs, oid, exec);
   return oid;
 }
 

@@ -164,6 +164,8 @@ describe('gitops-ml data, as a user runs it', () => {
     expect((await run(join(repo, 'dir'), 'data', 'hash', 'foo')).stderr).toBe(
       'acbd18db4cc2f85cedef654fccc4a4d8  dir/foo\n',
     );
+    // Not a DVC repository: no state files left behind.
+    expect(existsSync(join(repo, '.dvc'))).toBe(false);
   });
 
   it('works on a repository DVC set up: remotes and default from .dvc/config, legacy DVC 2 pointers', async () => {

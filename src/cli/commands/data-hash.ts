@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { hashPath } from '../../data/hash-path.ts';
-import { repoRelative } from '../../data/repo-path.ts';
+import { findRepoRoot, repoRelative } from '../../data/repo-path.ts';
+import { StateCache, stateDirOf } from '../../data/state.ts';
 import type { Command } from '../command.ts';
-import { progressPhase } from './data-progress.ts';
-import { printJson, withDataRepo } from './data-shared.ts';
+import { printJson, progressPhase } from './data-progress.ts';
 
 export const dataHash: Command = {
   name: 'data hash',
@@ -13,24 +15,26 @@ export const dataHash: Command = {
   positionals: true,
   async run(args, ctx) {
     if (args.positionals.length === 0) throw new UsageError('"data hash" needs at least one path');
-    const results = await withDataRepo(ctx, async (repo) => {
-      const out = [];
-      for (const p of args.positionals) {
-        const rel = repoRelative(repo.root, p, ctx.root);
-        const phase = progressPhase(ctx.io, `hashing ${rel}`);
-        try {
-          const info = await hashPath(repo.root, rel, {
-            state: repo.state,
-            onStart: (bytes, files) => phase.start(bytes, files > 1 ? files : undefined),
-            onBytes: (n) => phase.bytes(n),
-          });
-          out.push({ path: rel, ...info });
-        } finally {
-          phase.done();
-        }
+    // Only the state cache is needed: no settings, no YAML or schema code to load.
+    const root = findRepoRoot(ctx.root);
+    const state = StateCache.load(stateDirOf(root));
+    const results = [];
+    for (const p of args.positionals) {
+      const rel = repoRelative(root, p, ctx.root);
+      const phase = progressPhase(ctx.io, `hashing ${rel}`);
+      try {
+        const info = await hashPath(root, rel, {
+          state,
+          onStart: (bytes, files) => phase.start(bytes, files > 1 ? files : undefined),
+          onBytes: (n) => phase.bytes(n),
+        });
+        results.push({ path: rel, ...info });
+      } finally {
+        phase.done();
       }
-      return out;
-    });
+    }
+    // As closeDataRepo: state files only in a DVC repository.
+    if (existsSync(join(root, '.dvc'))) await state.save();
     if (ctx.json) {
       printJson(ctx, {
         hashes: results.map((r) => ({

@@ -1,3 +1,4 @@
+import type { CommandContext } from '../command.ts';
 import type { Io } from '../io.ts';
 
 /** A long step (hashing, uploading, downloading) as seen by whoever watches: bytes and items. */
@@ -98,4 +99,9 @@ export function progressPhase(io: Io, label: string, clock: Clock = realClock): 
       }
     },
   };
+}
+
+/** The one JSON document a data command prints with --json. */
+export function printJson(ctx: CommandContext, doc: unknown): void {
+  ctx.io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
 }

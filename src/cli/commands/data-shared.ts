@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { UsageError, type ExitCode } from '../../errors.ts';
-import { findRepoRoot, selectRemote } from '../../data/config.ts';
+import { selectRemote } from '../../data/config.ts';
+import { findRepoRoot } from '../../data/repo-path.ts';
 import { openRemote } from '../../data/remote/open.ts';
 import type { RemoteStore } from '../../data/remote/store.ts';
 import { closeDataRepo, openDataRepo, type DataRepo } from '../../data/repo.ts';
@@ -85,9 +86,7 @@ export function transferOptions(
   };
 }
 
-export function printJson(ctx: CommandContext, doc: unknown): void {
-  ctx.io.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-}
+export { printJson } from './data-progress.ts';
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
