@@ -4,17 +4,20 @@ import type { RepoReader } from '../spec/repo.ts';
 import { BlobReader } from './cat-file.ts';
 import { git } from './run.ts';
 
-/** The full commit SHA `rev` names, or a usage error that says it names nothing. */
-export async function resolveRevision(root: string, rev: string): Promise<string> {
-  if (rev.startsWith('-')) throw new UsageError(`"${rev}" is not a revision`);
+/** The full commit SHA `rev` names, or undefined when it names no commit here. */
+export async function commitOf(root: string, rev: string): Promise<string | undefined> {
   const r = await git(
     root,
     ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
-    {
-      allowFailure: [1, 128],
-    },
+    { allowFailure: [1, 128] },
   );
-  const sha = r?.stdout.trim();
+  return r?.stdout.trim() || undefined;
+}
+
+/** The full commit SHA `rev` names, or a usage error that says it names nothing. */
+export async function resolveRevision(root: string, rev: string): Promise<string> {
+  if (rev.startsWith('-')) throw new UsageError(`"${rev}" is not a revision`);
+  const sha = await commitOf(root, rev);
   if (!sha) {
     throw new UsageError(`unknown revision "${rev}"`, {
       hint: 'name a commit, branch or tag (e.g. HEAD, main, origin/main), or "workspace"',

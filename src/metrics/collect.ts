@@ -3,10 +3,10 @@ import { Findings } from '../spec/findings.ts';
 import { loadRepo } from '../spec/load.ts';
 import { normalizePath } from '../spec/path-index.ts';
 import type { RepoReader } from '../spec/repo.ts';
-import type { FileState, Snapshot } from './diff.ts';
+import type { Snapshot } from './diff.ts';
 import { flatten } from './diff.ts';
 import { isRecord, type PyValue } from './pyvalue.ts';
-import { readValues } from './read.ts';
+import { fileState } from './read.ts';
 
 export type Kind = 'metrics' | 'params';
 
@@ -81,10 +81,9 @@ export async function collect(
   paths.forEach((path, i) => {
     const text = texts[i];
     if (text === undefined) return;
-    const read = readValues(path, text);
-    let state: FileState = read.ok ? { data: read.value } : { error: read.error };
-    if (read.ok && options.depsOnly === true)
-      state = { data: onlyKeys(read.value, targets.keys.get(path) ?? new Set()) };
+    let state = fileState(path, text);
+    if ('data' in state && options.depsOnly === true)
+      state = { data: onlyKeys(state.data, targets.keys.get(path) ?? new Set()) };
     snapshot[path] = state;
   });
   return { snapshot, skipped };

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { PyFloat, type PyValue } from './pyvalue.ts';
 import { splitCsvLine } from './csv.ts';
+import type { FileState } from './diff.ts';
 
 export type ReadResult = { ok: true; value: PyValue } | { ok: false; error: string };
 
@@ -82,4 +83,10 @@ function readTable(text: string, sep: string): ReadResult {
     };
   const last = rows.at(-1)!;
   return { ok: true, value: Object.fromEntries(header.map((h, i) => [h, cell(last[i] ?? '')])) };
+}
+
+/** A metrics or params file as a snapshot holds it: its values, or why they could not be read. */
+export function fileState(path: string, text: string): FileState {
+  const read = readValues(path, text);
+  return read.ok ? { data: read.value } : { error: read.error };
 }

@@ -6,6 +6,7 @@ import { gitVersion, type GitState } from '../../git/info.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
 import { buildRunRecord, recordPathFor, writeRunRecord } from '../../pipeline/run/record.ts';
 import { writeRunReport } from '../../pipeline/run/report-inputs.ts';
+import { pipelinesRun } from '../../pipeline/run/report.ts';
 import type { RunResult } from '../../pipeline/run/runner.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
@@ -28,18 +29,14 @@ export async function writeRunResults(
   input: RunResultsInput,
 ): Promise<string[]> {
   const { result } = input;
-  const touched = new Set(
-    result.stages
-      .filter((s) => ['ran', 'failed', 'interrupted'].includes(s.action))
-      .map((s) => s.pipeline),
-  );
-  if (touched.size === 0) return [];
+  const touched = pipelinesRun(result.stages);
+  if (touched.length === 0) return [];
   const locks = lockFiles(ctx.root);
   const version = await gitVersion(ctx.root);
   const finishedAt = new Date();
   const config = input.repo.config?.data;
   const records: string[] = [];
-  for (const name of [...touched].sort()) {
+  for (const name of touched) {
     const pipeline = input.pipelines.get(name);
     if (!pipeline) continue;
     const validation = input.validation.find((v) => v.pipeline === name);

@@ -1,14 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { gitVersion } from '../../git/info.ts';
 import type { Chart } from '../../github/report/model.ts';
 import type { Selection } from '../../pipeline/graph.ts';
-import { recordPathFor, type RunRecord } from '../../pipeline/run/record.ts';
+import type { RunRecord } from '../../pipeline/run/record.ts';
 import { writeRunReport } from '../../pipeline/run/report-inputs.ts';
 import type { ArtifactStore } from '../../pipeline/run/store.ts';
 import { leaderboardRows, type Leaderboard } from '../../pipeline/run/sweep-board.ts';
 import { planSweep, type SweepPlan } from '../../pipeline/run/sweep-plan.ts';
-import { runSweep, type ExecuteStages, type SweepProgress } from '../../pipeline/run/sweep-run.ts';
+import {
+  runSweep,
+  type ExecuteStages,
+  type SweepOutcome,
+  type SweepProgress,
+} from '../../pipeline/run/sweep-run.ts';
 import type { Assignment } from '../../pipeline/sweep.ts';
 import { renderTable } from '../../metrics/table.ts';
 import type { Validation } from '../../spec/validate.ts';
@@ -55,12 +58,10 @@ export function sweepChart(board: Leaderboard): Chart | undefined {
 async function reportBest(
   input: SweepCommandInput,
   plan: SweepPlan,
-  board: Leaderboard,
-  records: readonly string[],
+  { board, records }: SweepOutcome,
+  { record, path }: NonNullable<SweepOutcome['applied']>,
   ctx: CommandContext,
 ): Promise<void> {
-  const path = recordPathFor(plan.pipeline);
-  const record = JSON.parse(await readFile(join(ctx.root, path), 'utf8')) as RunRecord;
   const chart = sweepChart(board);
   await writeRunReport({
     root: ctx.root,
@@ -165,7 +166,7 @@ export async function sweepCommand(
     progress: progress(ctx),
   });
   const { board, records } = outcome;
-  if (board.applied) await reportBest(input, plan, board, records, ctx);
+  if (outcome.applied) await reportBest(input, plan, outcome, outcome.applied, ctx);
   const rows = leaderboardRows(board);
   ctx.io.stderr.write(
     `\n${renderTable(rows, false)}${verdict(board, ctx)}\n${ctx.style.dim(`(leaderboard and run records: ${records.join(', ')})`)}\n`,

@@ -12,6 +12,7 @@ import { dataStore } from '../../pipeline/run/data-store.ts';
 import { RunDataChecks } from '../../pipeline/run/data-checks.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
 import { lockRepository } from '../../pipeline/run/repo-lock.ts';
+import { pipelinesRun } from '../../pipeline/run/report.ts';
 import { runStages, type RunOptions, type RunResult } from '../../pipeline/run/runner.ts';
 import type { ExecuteStages } from '../../pipeline/run/sweep-run.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
@@ -190,20 +191,20 @@ export const run: Command = {
       unlock();
     }
     // Records and reports only where a stage ran (their code loads only then).
-    const touched = result.stages.some((s) => ['ran', 'failed', 'interrupted'].includes(s.action));
-    const records = !touched
-      ? []
-      : await (
-          await import('./run-results.ts')
-        ).writeRunResults(ctx, {
-          result,
-          pipelines,
-          repo: validation.repo,
-          validation: checks.reports(),
-          startedAt,
-          git,
-          base: typeof args.values.base === 'string' ? args.values.base : undefined,
-        });
+    const records =
+      pipelinesRun(result.stages).length === 0
+        ? []
+        : await (
+            await import('./run-results.ts')
+          ).writeRunResults(ctx, {
+            result,
+            pipelines,
+            repo: validation.repo,
+            validation: checks.reports(),
+            startedAt,
+            git,
+            base: typeof args.values.base === 'string' ? args.values.base : undefined,
+          });
     const s = ctx.style;
     const stagesOnly = result.stages.filter((r) => r.dataset === undefined);
     const ran = stagesOnly.filter((r) => r.action === 'ran').length;

@@ -5,18 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { writeFileAtomic } from '../../data/atomic.ts';
-import { git } from '../../git/run.ts';
+import { commitOf } from '../../git/revision.ts';
 import { BlobReader } from '../../git/cat-file.ts';
 import { writeReportModel } from '../../github/report/store.ts';
-import {
-  diffSnapshots,
-  type DiffResult,
-  type FileState,
-  type Snapshot,
-} from '../../metrics/diff.ts';
+import { diffSnapshots, type DiffResult, type Snapshot } from '../../metrics/diff.ts';
 import type { Chart } from '../../github/report/model.ts';
 import { renderPlot, svgPathFor, type Chart as PlotChart } from '../../metrics/plots/index.ts';
-import { readValues } from '../../metrics/read.ts';
+import { fileState } from '../../metrics/read.ts';
 import type { ResolvedPipeline } from '../../spec/expand.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
 import type { Model } from '../../spec/schema/model.ts';
@@ -56,11 +51,6 @@ async function readText(root: string, path: string): Promise<string | undefined>
   }
 }
 
-function stateOf(path: string, text: string): FileState {
-  const read = readValues(path, text);
-  return read.ok ? { data: read.value } : { error: read.error };
-}
-
 async function snapshotOf(
   paths: readonly string[],
   read: (path: string) => Promise<string | undefined>,
@@ -68,7 +58,7 @@ async function snapshotOf(
   const snapshot: Snapshot = {};
   for (const path of paths) {
     const text = await read(path);
-    if (text !== undefined) snapshot[path] = stateOf(path, text);
+    if (text !== undefined) snapshot[path] = fileState(path, text);
   }
   return snapshot;
 }
@@ -83,17 +73,6 @@ async function snapshotAt(root: string, sha: string, paths: readonly string[]): 
   } finally {
     blobs.close();
   }
-}
-
-async function commitOf(root: string, rev: string): Promise<string | undefined> {
-  const r = await git(
-    root,
-    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
-    {
-      allowFailure: [1, 128],
-    },
-  );
-  return r?.stdout.trim() || undefined;
 }
 
 /** The base to compare with, and what to call it in the report. */

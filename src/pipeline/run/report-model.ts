@@ -43,6 +43,23 @@ export interface ReportInputs {
 }
 
 type Value = MetricValue;
+/** Metrics as `file → key → value`. */
+type MetricTable = Map<string, Map<string, Value>>;
+
+/** The metrics of the run, the base and production, flattened once. */
+interface Tables {
+  current: MetricTable;
+  base?: MetricTable;
+  production?: MetricTable;
+}
+
+function tablesOf(inputs: ReportInputs): Tables {
+  return {
+    current: flatMetrics(inputs.metrics),
+    ...(inputs.base && { base: flatMetrics(inputs.base.metrics) }),
+    ...(inputs.production && { production: flatMetrics(inputs.production.metrics) }),
+  };
+}
 
 function metricValue(v: PyValue | undefined): Value {
   if (v === undefined || v === null) return null;
@@ -53,7 +70,7 @@ function metricValue(v: PyValue | undefined): Value {
 }
 
 /** Scalar metrics of a snapshot as `file → key → value` (lists and errors left out). */
-export function flatMetrics(snapshot: Snapshot | undefined): Map<string, Map<string, Value>> {
+export function flatMetrics(snapshot: Snapshot | undefined): MetricTable {
   const out = new Map<string, Map<string, Value>>();
   for (const [file, state] of Object.entries(snapshot ?? {})) {
     if (!('data' in state) || !isRecord(state.data)) continue;
@@ -72,10 +89,7 @@ function goalOf(model: Model | undefined, name: string): MetricRow['goal'] {
   return tracked ?? undefined;
 }
 
-function metricRows(inputs: ReportInputs): MetricRow[] {
-  const current = flatMetrics(inputs.metrics);
-  const base = flatMetrics(inputs.base?.metrics);
-  const production = flatMetrics(inputs.production?.metrics);
+function metricRows(inputs: ReportInputs, { current, base, production }: Tables): MetricRow[] {
   const model = inputs.model?.spec;
   const rows: MetricRow[] = [];
   for (const [file, values] of current) {
@@ -85,8 +99,8 @@ function metricRows(inputs: ReportInputs): MetricRow[] {
         file,
         name,
         value,
-        ...(inputs.base && { base: base.get(file)?.get(name) ?? null }),
-        ...(inputs.production && { production: production.get(file)?.get(name) ?? null }),
+        ...(base && { base: base.get(file)?.get(name) ?? null }),
+        ...(production && { production: production.get(file)?.get(name) ?? null }),
         ...(goal && { goal }),
         ...(model && model.metrics.primary === name && { primary: true }),
       });
@@ -195,7 +209,7 @@ function reportChart(plot: { path: string; svg: string; chart: PlotChart }): Cha
 }
 
 /** The metrics a model is judged on: its metrics file's, or every file's (first one wins). */
-function modelMetrics(table: Map<string, Map<string, Value>>, model: Model): MetricValues {
+function modelMetrics(table: MetricTable, model: Model): MetricValues {
   const out: Record<string, MetricValue> = {};
   for (const [file, values] of table)
     if (model.metrics.file === undefined || file === model.metrics.file)
@@ -204,14 +218,15 @@ function modelMetrics(table: Map<string, Map<string, Value>>, model: Model): Met
 }
 
 /** What `notWorseThan` gates compare with: the base's metrics, and the environment's. */
-function baselinesOf(inputs: ReportInputs, model: Model): Record<string, MetricValues> {
+function baselinesOf(
+  inputs: ReportInputs,
+  tables: Tables,
+  model: Model,
+): Record<string, MetricValues> {
   const baselines: Record<string, MetricValues> = {};
-  if (inputs.base) baselines.base = modelMetrics(flatMetrics(inputs.base.metrics), model);
-  if (inputs.production)
-    baselines[inputs.production.environment] = modelMetrics(
-      flatMetrics(inputs.production.metrics),
-      model,
-    );
+  if (tables.base) baselines.base = modelMetrics(tables.base, model);
+  if (inputs.production && tables.production)
+    baselines[inputs.production.environment] = modelMetrics(tables.production, model);
   return baselines;
 }
 
@@ -219,12 +234,13 @@ function baselinesOf(inputs: ReportInputs, model: Model): Record<string, MetricV
 export function modelCardInput(inputs: ReportInputs): ModelCardInput | undefined {
   if (!inputs.model || inputs.record.status !== 'succeeded') return undefined;
   const { spec } = inputs.model;
+  const tables = tablesOf(inputs);
   const params: Record<string, unknown> = {};
   for (const values of Object.values(inputs.record.params))
     for (const [key, value] of Object.entries(values)) params[key] ??= plainJson(value as PyValue);
   return {
     model: spec,
-    metrics: modelMetrics(flatMetrics(inputs.metrics), spec),
+    metrics: modelMetrics(tables.current, spec),
     params,
     run: inputs.record,
     data: (inputs.validation?.datasets ?? []).map((d) => ({
@@ -233,37 +249,36 @@ export function modelCardInput(inputs: ReportInputs): ModelCardInput | undefined
       passed: d.counts.pass,
       failed: d.counts.fail + d.counts.error,
     })),
-    baselines: baselinesOf(inputs, spec),
+    baselines: baselinesOf(inputs, tables, spec),
   };
 }
 
-function gateResults(inputs: ReportInputs, current: Map<string, Map<string, Value>>): GateResult[] {
+function gateResults(inputs: ReportInputs, tables: Tables): GateResult[] {
   const { name, spec } = inputs.model!;
-  return evaluateModelGates(spec, modelMetrics(current, spec), baselinesOf(inputs, spec)).map(
-    (g) => ({
-      model: name,
-      metric: g.metric,
-      rule: [
-        g.rule,
-        g.environment && `to enter ${g.environment}`,
-        g.baseline !== undefined && `vs ${g.baseline}`,
-        g.reason,
-      ]
-        .filter(Boolean)
-        .join(' — ')
-        .slice(0, 500),
-      value: g.value,
-      passed: g.status !== 'failed',
-    }),
-  );
+  const baselines = baselinesOf(inputs, tables, spec);
+  return evaluateModelGates(spec, modelMetrics(tables.current, spec), baselines).map((g) => ({
+    model: name,
+    metric: g.metric,
+    rule: [
+      g.rule,
+      g.environment && `to enter ${g.environment}`,
+      g.baseline !== undefined && `vs ${g.baseline}`,
+      g.reason,
+    ]
+      .filter(Boolean)
+      .join(' — ')
+      .slice(0, 500),
+    value: g.value,
+    passed: g.status !== 'failed',
+  }));
 }
 
 /** The report model of one pipeline's run. */
 export function buildReportModel(inputs: ReportInputs): ReportModelInput {
   const { record } = inputs;
   const failed = record.status !== 'succeeded';
-  const current = flatMetrics(inputs.metrics);
-  const gates = inputs.model ? gateResults(inputs, current) : [];
+  const tables = tablesOf(inputs);
+  const gates = inputs.model ? gateResults(inputs, tables) : [];
   const checksFailed = (inputs.validation?.datasets ?? []).some(
     (d) => d.status === 'fail' || d.status === 'error',
   );
@@ -294,7 +309,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModelInput {
         ...(s.action === 'ran' || s.action === 'failed' ? { durationSeconds: s.seconds } : {}),
       })),
     },
-    ...(current.size > 0 && {
+    ...(tables.current.size > 0 && {
       metrics: {
         baseRef: inputs.base?.ref ?? 'HEAD',
         ...(inputs.production && {
@@ -303,7 +318,7 @@ export function buildReportModel(inputs: ReportInputs): ReportModelInput {
             version: inputs.production.version,
           },
         }),
-        rows: metricRows(inputs),
+        rows: metricRows(inputs, tables),
       },
     }),
     ...(inputs.base &&

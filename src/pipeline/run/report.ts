@@ -53,3 +53,11 @@ export interface RunLog {
   stageEnd(report: StageReport): void;
   note(message: string): void;
 }
+
+/** The pipelines a stage ran in (or failed or was interrupted in): those a run leaves results for. */
+export function pipelinesRun(stages: readonly StageReport[]): string[] {
+  const actions: readonly StageAction[] = ['ran', 'failed', 'interrupted'];
+  return [
+    ...new Set(stages.filter((s) => actions.includes(s.action)).map((s) => s.pipeline)),
+  ].sort();
+}

@@ -67,6 +67,8 @@ export interface SweepOutcome {
   exitCode: 0 | 1 | 2 | 3;
   /** Files written: each trial's record, the leaderboard, the pipeline's record (the best trial). */
   records: string[];
+  /** The best trial's run record, now the pipeline's, when it was applied. */
+  applied?: { record: RunRecord; path: string };
 }
 
 /** `<record dir>/<pipeline>.sweep/`: one run record per trial and leaderboard.json. */
@@ -256,10 +258,14 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
   const boardPath = join(dir, 'leaderboard.json');
   await writeFileAtomic(join(root, boardPath), JSON.stringify(board, null, 2) + '\n');
   const records = [...trials.map((t) => t.record), boardPath];
-  if (applied) {
-    const path = recordPathFor(plan.pipeline);
-    await writeRunRecord(root, path, applied.record);
-    records.push(path);
-  }
-  return { board, exitCode: sweepExitCode(board), records };
+  if (!applied) return { board, exitCode: sweepExitCode(board), records };
+  const path = recordPathFor(plan.pipeline);
+  await writeRunRecord(root, path, applied.record);
+  records.push(path);
+  return {
+    board,
+    exitCode: sweepExitCode(board),
+    records,
+    applied: { record: applied.record, path },
+  };
 }
