@@ -28,7 +28,7 @@ function objectsUnder(dir: string): string[] {
 describe('the cache', () => {
   it('stores files and the .dir manifest in DVC 3 layout, read-only, with no temporary files left', async () => {
     const root = repoWith({ 'data/foo': 'foo', 'data/bar': 'bar' });
-    const repo = openDataRepo(root);
+    const repo = await openDataRepo(root);
     const info = await savePath(repo, 'data');
     expect(info).toEqual({ md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 });
     const cache = join(root, '.dvc/cache');
@@ -47,12 +47,12 @@ describe('the cache', () => {
 
   it('hard-links by default (one copy on disk); copies when cache.type says so', async () => {
     const linked = repoWith({ foo: 'foo' });
-    await savePath(openDataRepo(linked), 'foo');
+    await savePath(await openDataRepo(linked), 'foo');
     const object = join(linked, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8');
     expect(statSync(join(linked, 'foo')).ino).toBe(statSync(object).ino);
 
     const copied = repoWith({ foo: 'foo' }, 'cache:\n  type: [copy]\n');
-    await savePath(openDataRepo(copied), 'foo');
+    await savePath(await openDataRepo(copied), 'foo');
     const copy = join(copied, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8');
     expect(statSync(join(copied, 'foo')).ino).not.toBe(statSync(copy).ino);
     expect(statSync(join(copied, 'foo')).mode & 0o777).toBe(0o644);
@@ -60,7 +60,7 @@ describe('the cache', () => {
 
   it('detects a corrupted object by re-hashing, deletes it, and never checks it out', async () => {
     const root = repoWith({ foo: 'foo' }, 'cache:\n  type: [copy]\n');
-    const repo = openDataRepo(root);
+    const repo = await openDataRepo(root);
     await savePath(repo, 'foo');
     const object = join(root, '.dvc/cache/files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8');
     chmodSync(object, 0o644);
@@ -82,7 +82,7 @@ describe('the cache', () => {
       { 'd/a': 'a', 'd/b': 'b', 'd/sub/c': 'c' },
       'cache:\n  type: [reflink, copy]\n',
     );
-    const repo = openDataRepo(root);
+    const repo = await openDataRepo(root);
     const info = await savePath(repo, 'd');
     writeFiles(root, { 'd/extra': 'extra' });
     const b = join(root, 'd/b');
@@ -101,7 +101,7 @@ describe('the cache', () => {
 describe('hard-linked checkouts', () => {
   it('share the object: an in-place edit (after chmod) corrupts it, which is detected and never used', async () => {
     const root = repoWith({ 'd/a': 'a', 'd/b': 'b' });
-    const repo = openDataRepo(root);
+    const repo = await openDataRepo(root);
     const info = await savePath(repo, 'd');
     const b = join(root, 'd/b');
     expect(statSync(b).mode & 0o777).toBe(0o444);

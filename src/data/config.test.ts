@@ -19,7 +19,7 @@ describe('data settings', () => {
     });
   });
 
-  it('take gitops-ml.yaml over .dvc/config, resolving relative paths as each tool does', () => {
+  it('take gitops-ml.yaml over .dvc/config, resolving relative paths as each tool does', async () => {
     const root = tempDir();
     writeFiles(root, {
       '.dvc/config': `[core]\n    remote = old\n['remote "old"']\n    url = ../store\n['remote "shared"']\n    url = s3://dvc-bucket/x\n[cache]\n    dir = ../cache-elsewhere\n    type = copy\n`,
@@ -27,7 +27,7 @@ describe('data settings', () => {
       'gitops-ml.yaml':
         'remotes:\n  shared: {url: s3://ours/prefix, endpoint: "http://127.0.0.1:9000", jobs: 4}\n  local: {url: backups}\ndefaults: {remote: shared}\n',
     });
-    const config = loadDataConfig(root);
+    const config = await loadDataConfig(root);
     expect(config.defaultRemote).toBe('shared');
     expect(config.cacheDir).toBe(`${root}/cache-elsewhere`);
     expect(config.linkTypes).toEqual(['copy']);
@@ -48,9 +48,9 @@ describe('data settings', () => {
     expect(() => selectRemote(config, 'nope')).toThrow('unknown remote "nope"');
   });
 
-  it('default to .dvc/cache and reflink, hardlink, copy', () => {
+  it('default to .dvc/cache and reflink, hardlink, copy', async () => {
     const root = tempDir();
-    const config = loadDataConfig(root);
+    const config = await loadDataConfig(root);
     expect(config.cacheDir).toBe(`${root}/.dvc/cache`);
     expect(config.linkTypes).toEqual(['reflink', 'hardlink', 'copy']);
     expect(() => selectRemote(config, undefined)).toThrow(

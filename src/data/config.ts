@@ -1,11 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { InputError, SpecError } from '../errors.ts';
-import { RepoConfig, type Remote } from '../spec/schema/repo-config.ts';
-import { parseYaml } from '../spec/yaml-source.ts';
-import { checkAgainst } from '../spec/zod-diagnostics.ts';
+import { InputError } from '../errors.ts';
+import type { RepoConfig, Remote } from '../spec/schema/repo-config.ts';
 import { mergeDvcConfigs, parseDvcConfig, type DvcConfig } from './dvc-config.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
+import type { StateCache } from './state.ts';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 
@@ -78,17 +78,32 @@ function fromDvc(dvc: DvcConfig, root: string): Map<string, RemoteConfig> {
   return remotes;
 }
 
-function readRepoConfig(root: string): RepoConfig | undefined {
+/** What the data commands take from gitops-ml.yaml. */
+export interface DataSettings {
+  remotes?: Record<string, Remote>;
+  defaultRemote?: string;
+  cache?: RepoConfig['cache'];
+}
+
+const MEMO_KEY = 'settings:gitops-ml.yaml';
+
+/**
+ * gitops-ml.yaml's data settings. With a state cache they are remembered against a digest of the
+ * file's text, so an unchanged file is not parsed again (nor the YAML parser and schemas loaded).
+ */
+async function readDataSettings(
+  root: string,
+  state: StateCache | undefined,
+): Promise<DataSettings | undefined> {
   const text = readOptional(join(root, 'gitops-ml.yaml'), 'gitops-ml.yaml');
   if (text === undefined) return undefined;
-  const parsed = parseYaml('gitops-ml.yaml', text);
-  if (parsed.diagnostics.length > 0) throw new SpecError(parsed.diagnostics);
-  const checked = checkAgainst(RepoConfig, parsed.source, parsed.source.value ?? {});
-  if (checked.diagnostics.length > 0 || checked.data === undefined)
-    throw new SpecError(checked.diagnostics, {
-      hint: 'fix gitops-ml.yaml (`gitops-ml validate` shows every problem)',
-    });
-  return checked.data;
+  const fingerprint = createHash('md5').update(text).digest('hex');
+  const known = state?.memo(MEMO_KEY, fingerprint);
+  if (known !== undefined) return JSON.parse(known) as DataSettings;
+  const { parseDataSettings } = await import('./config-parse.ts');
+  const settings = parseDataSettings(text);
+  state?.setMemo(MEMO_KEY, fingerprint, JSON.stringify(settings));
+  return settings;
 }
 
 /**
@@ -97,8 +112,8 @@ function readRepoConfig(root: string): RepoConfig | undefined {
  * Credentials are never read from these files: they come from the environment or the AWS SDK's
  * default chain (profiles included).
  */
-export function loadDataConfig(root: string): DataConfig {
-  const yaml = readRepoConfig(root);
+export async function loadDataConfig(root: string, state?: StateCache): Promise<DataConfig> {
+  const yaml = await readDataSettings(root, state);
   const dvcText = readOptional(join(root, '.dvc', 'config'), '.dvc/config');
   const localText = readOptional(join(root, '.dvc', 'config.local'), '.dvc/config.local');
   const dvc = mergeDvcConfigs(parseDvcConfig(dvcText ?? ''), parseDvcConfig(localText ?? ''));
@@ -122,7 +137,7 @@ export function loadDataConfig(root: string): DataConfig {
     }
     linkTypes = dvc.cacheType as LinkType[];
   }
-  const defaultRemote = yaml?.defaults?.remote ?? dvc.defaultRemote;
+  const defaultRemote = yaml?.defaultRemote ?? dvc.defaultRemote;
   return { root, cacheDir, linkTypes, remotes, defaultRemote };
 }
 

@@ -2,7 +2,7 @@
  * The data layer's public API (DVC 3 compatible). Other parts of gitops-ml (the pipeline runner,
  * the registry) import from here; the modules behind it may move.
  *
- *   const repo = openDataRepo(root);             // settings, cache, state cache
+ *   const repo = await openDataRepo(root);      // settings, cache, state cache
  *   const info = await hashPath(root, 'data', { state: repo.state });
  *   const saved = await savePath(repo, 'model.bin');
  *   await checkoutPath(repo, 'data', { md5: saved.md5, hashName: 'md5' });

@@ -6,12 +6,13 @@ import { checkAgainst } from '../spec/zod-diagnostics.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { outputDataFields } from './data-schema.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
+import { LOCK_FILE } from './lock-name.ts';
 import type { HashInfo } from './hash-info.ts';
 import { comparePythonStr } from './python-json.ts';
 import { emitYaml, type YamlValue } from './yaml-emit.ts';
 import { nodeValue, parseDvcYaml, rootNode, scalarText } from './yaml-read.ts';
 
-export const LOCK_FILE = 'dvc.lock';
+export { LOCK_FILE };
 const DEFAULT_PARAMS = 'params.yaml';
 
 /**

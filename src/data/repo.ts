@@ -17,9 +17,9 @@ export interface DataRepo {
  * Open the data side of the repository at `root` (gitops-ml.yaml and .dvc/config read, the
  * state cache loaded). Call `closeDataRepo` to keep what was learnt about file hashes.
  */
-export function openDataRepo(root: string): DataRepo {
-  const config = loadDataConfig(root);
+export async function openDataRepo(root: string): Promise<DataRepo> {
   const state = StateCache.load(stateDirOf(root));
+  const config = await loadDataConfig(root, state);
   return { root, config, state, cache: new ObjectCache(config.cacheDir, state, config.linkTypes) };
 }
 

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { parse as parseYamlValue } from 'yaml';
 import { InputError } from '../errors.ts';
 import { git } from '../git/run.ts';
-import { readDvcFile, type DvcFile } from './dvcfile.ts';
+import { errnoCode, fsError } from './fs-errors.ts';
 import type { HashName } from './hash-info.ts';
-import { readLockFile, LOCK_FILE } from './lockfile.ts';
+import { LOCK_FILE } from './lock-name.ts';
 import { repoRelative } from './repo-path.ts';
+import type { StateCache } from './state.ts';
 
 /** A path whose data is versioned: recorded in a `.dvc` file or as a stage output in dvc.lock. */
 export interface Tracked {
@@ -25,9 +26,6 @@ export interface Tracked {
   push: boolean;
   /** The remote this output always uses, if it names one. */
   remote: string | undefined;
-  /** For `.dvc` outputs: the parsed file and the output's index in it. */
-  dvcFile?: DvcFile;
-  outIndex?: number;
 }
 
 const SKIP_DIRS = new Set(['.git', '.dvc', 'node_modules']);
@@ -63,103 +61,65 @@ export async function findDvcFiles(root: string): Promise<string[]> {
   return [...new Set(files)].sort();
 }
 
-/**
- * Outputs declared `cache: false` in pipeline specs or dvc.yaml (`- path: {cache: false}`), whose
- * dvc.lock entries have no cache objects.
- */
-export function uncachedOutputs(root: string): Set<string> {
-  const files: string[] = ['dvc.yaml'];
+/** The files listTracked reads: `.dvc` files, dvc.lock and (with a lock) the specs saying `cache: false`. */
+export interface TrackedSources {
+  dvcFiles: { file: string; text: string }[];
+  lock: string | undefined;
+  specs: { file: string; text: string }[];
+}
+
+/** A file's text; undefined when it does not exist and `optional`. */
+function readText(root: string, file: string, optional: boolean): string | undefined {
   try {
-    for (const f of readdirSync(posix.join(root, 'pipelines')))
+    return readFileSync(posix.join(root, file), 'utf8');
+  } catch (error) {
+    if (optional && errnoCode(error) === 'ENOENT') return undefined;
+    throw fsError(error, file);
+  }
+}
+
+function specFiles(root: string): string[] {
+  const files = ['dvc.yaml'];
+  try {
+    for (const f of readdirSync(posix.join(root, 'pipelines')).sort())
       if (/\.ya?ml$/.test(f)) files.push(`pipelines/${f}`);
   } catch {
     // no pipelines directory
   }
-  const uncached = new Set<string>();
-  for (const file of files) {
-    let doc: unknown;
-    try {
-      doc = parseYamlValue(readFileSync(posix.join(root, file), 'utf8'));
-    } catch {
-      continue;
-    }
-    const stages = (doc as { stages?: unknown } | null)?.stages;
-    if (typeof stages !== 'object' || stages === null) continue;
-    for (const stage of Object.values(stages as Record<string, unknown>)) {
-      const body = (stage as { do?: unknown })?.do ?? stage;
-      for (const kind of ['outs', 'metrics', 'plots']) {
-        const list = (body as Record<string, unknown> | null)?.[kind];
-        if (!Array.isArray(list)) continue;
-        for (const item of list as unknown[]) {
-          if (typeof item !== 'object' || item === null) continue;
-          for (const [path, opts] of Object.entries(item as Record<string, unknown>)) {
-            if ((opts as { cache?: unknown } | null)?.cache === false)
-              uncached.add(posix.normalize(path));
-          }
-        }
-      }
-    }
-  }
-  return uncached;
+  return files;
 }
+
+async function readSources(root: string): Promise<TrackedSources> {
+  const dvcFiles = (await findDvcFiles(root)).map((file) => ({
+    file,
+    text: readText(root, file, false)!,
+  }));
+  const lock = readText(root, LOCK_FILE, true);
+  const specs: TrackedSources['specs'] = [];
+  if (lock !== undefined)
+    for (const file of specFiles(root)) {
+      const text = readText(root, file, true);
+      if (text !== undefined) specs.push({ file, text });
+    }
+  return { dvcFiles, lock, specs };
+}
+
+const MEMO_KEY = 'tracked';
 
 /**
- * A recorded output path, repository-relative; one that leaves the repository (a `..` too many,
- * an absolute path: DVC's old "external outputs") is refused, since checkout and pull write there.
+ * Every tracked output: `.dvc` files (in path order), then dvc.lock stage outputs. With a state
+ * cache, what the files say is remembered against a digest of their text, so an unchanged
+ * repository is listed without loading the YAML parser or the schemas (a no-op `data status`
+ * spends its time on the data, not on start-up).
  */
-function insideRepo(path: string, source: string): string {
-  const normal = posix.normalize(path);
-  if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../') || normal === '.') {
-    throw new InputError(`${source}: output "${path}" is outside the repository`, {
-      hint: 'outputs must be files or directories inside the repository (external outputs are not supported)',
-    });
-  }
-  return normal;
-}
-
-function fromDvcFile(file: DvcFile): Tracked[] {
-  const base = posix.dirname(file.file);
-  const wdir = file.raw.get('wdir');
-  const dir = typeof wdir === 'string' ? posix.join(base, wdir) : base;
-  return file.outs.map((out, outIndex) => ({
-    path: insideRepo(posix.isAbsolute(out.path) ? out.path : posix.join(dir, out.path), file.file),
-    source: file.file,
-    md5: out.md5,
-    hashName: out.hashName,
-    isExec: out.isexec,
-    cache: out.cache && !file.isImport,
-    push: out.push,
-    remote: out.remote,
-    dvcFile: file,
-    outIndex,
-  }));
-}
-
-/** Every tracked output: `.dvc` files (in path order), then dvc.lock stage outputs. */
-export async function listTracked(root: string): Promise<Tracked[]> {
-  const files = await findDvcFiles(root);
-  const tracked: Tracked[] = [];
-  for (const f of files) tracked.push(...fromDvcFile(await readDvcFile(root, f)));
-  const lock = await readLockFile(root);
-  if (lock) {
-    const uncached = uncachedOutputs(root);
-    for (const [stage, s] of Object.entries(lock.stages)) {
-      for (const out of s.outs ?? []) {
-        const path = insideRepo(out.path, LOCK_FILE);
-        tracked.push({
-          path,
-          source: LOCK_FILE,
-          stage,
-          md5: out.md5,
-          hashName: out.hash === 'md5' ? 'md5' : 'md5-dos2unix',
-          isExec: out.isexec === true,
-          cache: !uncached.has(path),
-          push: true,
-          remote: undefined,
-        });
-      }
-    }
-  }
+export async function listTracked(root: string, state?: StateCache): Promise<Tracked[]> {
+  const sources = await readSources(root);
+  const fingerprint = createHash('md5').update(JSON.stringify(sources)).digest('hex');
+  const known = state?.memo(MEMO_KEY, fingerprint);
+  if (known !== undefined) return JSON.parse(known) as Tracked[];
+  const { parseTracked } = await import('./tracked-parse.ts');
+  const tracked = parseTracked(sources);
+  state?.setMemo(MEMO_KEY, fingerprint, JSON.stringify(tracked));
   return tracked;
 }
 

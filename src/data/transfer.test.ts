@@ -20,7 +20,7 @@ async function cachedRepo() {
     'd/bar': 'bar',
     'gitops-ml.yaml': 'cache:\n  type: [copy]\n',
   });
-  const repo = openDataRepo(root);
+  const repo = await openDataRepo(root);
   await savePath(repo, 'd');
   return repo;
 }
@@ -86,7 +86,7 @@ describe('push and pull with a directory remote', () => {
     const tampered = join(dir, objectKey(BAR));
     chmodSync(tampered, 0o644);
     writeFileSync(tampered, 'evil');
-    const fresh = openDataRepo(tempDir());
+    const fresh = await openDataRepo(tempDir());
     const result = await pullObjects(
       fresh.cache,
       flaky(new LocalRemote('r', dir), 1),

@@ -22,7 +22,7 @@ export const dataAdd: Command = {
   async run(args, ctx) {
     if (args.positionals.length === 0) throw new UsageError('"data add" needs at least one path');
     const results = await withDataRepo(ctx, async (repo) => {
-      const tracked = await listTracked(repo.root);
+      const tracked = await listTracked(repo.root, repo.state);
       const rels = args.positionals.map((p) => repoRelative(repo.root, p, ctx.root));
       for (const rel of rels) {
         checkAddable(repo, rel, tracked);

@@ -19,7 +19,7 @@ export async function withDataRepo<T>(
   ctx: CommandContext,
   fn: (repo: DataRepo) => Promise<T>,
 ): Promise<T> {
-  const repo = openDataRepo(findRepoRoot(ctx.root));
+  const repo = await openDataRepo(findRepoRoot(ctx.root));
   try {
     return await fn(repo);
   } finally {
@@ -33,7 +33,12 @@ export async function trackedFor(
   ctx: CommandContext,
   args: Parsed,
 ): Promise<Tracked[]> {
-  return selectTracked(await listTracked(repo.root), repo.root, ctx.root, args.positionals);
+  return selectTracked(
+    await listTracked(repo.root, repo.state),
+    repo.root,
+    ctx.root,
+    args.positionals,
+  );
 }
 
 export function jobsFrom(args: Parsed): number | undefined {

@@ -100,7 +100,7 @@ export const run: Command = {
     const unlock = dryRun ? () => {} : lockRepository(ctx.root);
     const controller = new AbortController();
     const stopListening = interruptOnSignals(controller, ctx);
-    const data = openDataRepo(ctx.root);
+    const data = await openDataRepo(ctx.root);
     const checks = new RunDataChecks({
       root: ctx.root,
       cacheDir: validation.repo.config?.data.cache?.dir ?? '.dvc/cache',
