@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { InfraError, InputError, type GitopsMlError } from '../errors.ts';
 
 /** The errno code of a Node fs error, if it is one. */
@@ -39,4 +40,13 @@ export function fsError(error: unknown, path: string, doing = 'read'): GitopsMlE
         hint: 'check the disk and file system',
       });
   }
+}
+
+/**
+ * A hashing thread's failure on an absolute path (its `path` property) as fsError does, the path
+ * shown relative to `root`.
+ */
+export function fsErrorUnder(error: unknown, root: string): GitopsMlError {
+  const path = (error as { path?: unknown }).path;
+  return fsError(error, typeof path === 'string' ? posix.relative(root, path) : 'a file');
 }

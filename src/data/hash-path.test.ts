@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import { tempDir, writeFiles } from '../../test/support/temp.ts';
 import { hashPath, hashTree } from './hash-path.ts';
+import { MIN_PARALLEL_FILES } from './hash-pool.ts';
 import { StateCache } from './state.ts';
 
 function repo(files: Record<string, string>): string {
@@ -200,5 +201,46 @@ describe('the directory memo', () => {
     writeFileSync(join(root, 'd/c'), 'c');
     await age('d/c');
     expect((await hashPath(root, 'd', { state, onStart })).nfiles).toBe(3);
+  });
+});
+
+describe('a large directory the state cache knows nothing about', () => {
+  it('hashes the same on hashing threads that stat what they open as through a stat-ing walk', async () => {
+    const files: Record<string, string> = {
+      '.dvcignore': '*.tmp\n',
+      'real/x': 'x',
+      'd/junk.tmp': 'ignored',
+    };
+    for (let i = 0; i < MIN_PARALLEL_FILES + 100; i++)
+      files[`d/sub${i % 7}/f${i}.csv`] = `row ${i}\n`.repeat(i % 13);
+    const root = repo(files);
+    chmodSync(join(root, 'd/sub1/f1.csv'), 0o755);
+    symlinkSync(join(root, 'real'), join(root, 'd', 'linked-dir'));
+    symlinkSync(join(root, 'real', 'x'), join(root, 'd', 'linked-file'));
+    const cold = StateCache.memory();
+    let files0 = 0;
+    const unstated = await hashTree(root, 'd', { state: cold, threads: 2, onFiles: (n) => (files0 += n) });
+    expect(files0).toBe(MIN_PARALLEL_FILES + 101);
+    // A state cache that knows some file takes the stat-ing walk.
+    const warm = StateCache.memory();
+    warm.set({ dev: 0, ino: 0, mtimeMs: 0, size: 0 }, 'd41d8cd98f00b204e9800998ecf8427e', 'md5', 1e13);
+    const stated = await hashTree(root, 'd', { state: warm, threads: 2 });
+    expect(unstated).toEqual(stated);
+    expect(unstated.skippedDirLinks).toEqual(['d/linked-dir']);
+    expect(unstated.files.find((f) => f.relpath === 'linked-file')?.md5).toBe(
+      '9dd4e461268c8034f5c8564e155c67a6',
+    );
+    expect(unstated.walked.find((f) => f.relpath === 'sub1/f1.csv')?.mode).toBe(0o100755);
+    // What the threads learnt is in the state cache, as a stat-ing walk would have left it.
+    const learnt = unstated.walked.filter((f) => cold.get(f) !== undefined).length;
+    expect(learnt).toBe(0); // written just now: too recent to be trusted (RACY_MS)
+  });
+
+  it('reports a dangling link in a large directory as the stat-ing walk does', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < MIN_PARALLEL_FILES; i++) files[`d/f${i}`] = String(i);
+    const root = repo(files);
+    symlinkSync(join(root, 'nowhere'), join(root, 'd', 'dangling'));
+    await expect(hashTree(root, 'd', { threads: 2 })).rejects.toThrow('d/dangling: dangling symbolic link');
   });
 });

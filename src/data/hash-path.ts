@@ -1,14 +1,15 @@
 import { statSync, type Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
-import { errnoCode, fsError } from './fs-errors.ts';
+import { errnoCode, fsError, fsErrorUnder } from './fs-errors.ts';
 import type { HashInfo, HashName } from './hash-info.ts';
-import { StreamingHasher } from './hash-pool.ts';
+import { hashThreads, StreamingHasher } from './hash-pool.ts';
 import { hashFile } from './hasher.ts';
 import { manifestBytes, manifestOid, sortEntries, type DirEntry } from './manifest.ts';
 import { repoRelative } from './repo-path.ts';
 import { StampList, stampWalk } from './stamps.ts';
 import type { StateCache } from './state.ts';
+import { hashUnstated } from './hash-unstated.ts';
 import { readIgnoreFile, rulesFor, walkDir, type WalkedFile, type WalkResult } from './walk.ts';
 
 export interface HashOptions {
@@ -18,9 +19,15 @@ export interface HashOptions {
   name?: HashName;
   /** Threads for hashing many files (default: every core). */
   threads?: number;
-  /** Called once the amount of data to read is known (bytes not in the state cache). */
+  /**
+   * Called once the amount of data to read is known (bytes not in the state cache). Where only
+   * the number of files is known before reading (a directory the state cache knows nothing
+   * about), `bytes` is 0 and onFiles counts the progress.
+   */
   onStart?: (bytes: number, files: number) => void;
   onBytes?: (bytes: number) => void;
+  /** Called as files are hashed (a count each time). */
+  onFiles?: (files: number) => void;
 }
 
 /** A hashed file of a directory, with where it is on disk. */
@@ -57,11 +64,6 @@ function statPath(abs: string, shown: string): Stats {
   }
 }
 
-function rethrowWithPath(error: unknown, root: string): never {
-  const path = (error as { path?: unknown }).path;
-  const shown = typeof path === 'string' ? posix.relative(root, path) : 'a file';
-  throw fsError(error, shown);
-}
 
 /** Hash files, reading only those the state cache does not know. */
 export async function hashFiles(
@@ -87,6 +89,7 @@ function hashSession(options: HashOptions) {
     name,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
+    ...(options.onFiles === undefined ? {} : { onFiles: options.onFiles }),
   });
   return {
     add(f: WalkedFile): void {
@@ -107,7 +110,7 @@ function hashSession(options: HashOptions) {
       try {
         hashed = await hasher.finish();
       } catch (error) {
-        rethrowWithPath(error, root);
+        throw fsErrorUnder(error, root);
       }
       const now = Date.now();
       missingAt.forEach((i, k) => {
@@ -129,8 +132,24 @@ export async function hashTree(
   rel: string,
   options: HashOptions = {},
 ): Promise<TreeHash> {
+  const rules = rulesFor(root, rel);
+  const name = options.name ?? 'md5';
+  const threads = hashThreads(options.threads);
+  // Nothing to look up (a fresh clone, CI): threads stat what they open, the walk only lists.
+  if (name === 'md5' && threads > 1 && (options.state?.knowsNoFiles() ?? true)) {
+    const now = Date.now();
+    const unstated = await hashUnstated(
+      root,
+      rel,
+      rules,
+      threads,
+      (f, md5) => options.state?.set(f, md5, name, now),
+      options,
+    );
+    if (unstated) return treeOf(unstated, unstated.md5s);
+  }
   const session = hashSession(options);
-  const walked = walkDir(root, rel, rulesFor(root, rel), (f) => session.add(f));
+  const walked = walkDir(root, rel, rules, (f) => session.add(f));
   return treeOf(walked, await session.finish(root));
 }
 

@@ -16,16 +16,30 @@ export interface HashJob {
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
 const { createHash } = require('node:crypto');
 const buffer = Buffer.allocUnsafe(1 << 20);
 parentPort.on('message', ({ id, paths, sizes }) => {
   const md5s = [];
+  // Without sizes the worker stats each file it opens (fstat: no second path lookup) and sends
+  // the stamps back: dev, ino, mtimeMs, size, mode per file.
+  const stamps = sizes === null ? new Float64Array(paths.length * 5) : null;
   let error = null;
   for (let i = 0; i < paths.length; i++) {
     let fd;
     try {
       fd = openSync(paths[i], 'r');
+      let size;
+      if (stamps !== null) {
+        const st = fstatSync(fd);
+        const at = i * 5;
+        stamps[at] = st.dev;
+        stamps[at + 1] = st.ino;
+        stamps[at + 2] = st.mtimeMs;
+        stamps[at + 3] = st.size;
+        stamps[at + 4] = st.mode;
+        size = st.size;
+      } else size = sizes[i];
       const hash = createHash('md5');
       for (let total = 0; ; ) {
         const n = readSync(fd, buffer, 0, buffer.length, null);
@@ -34,7 +48,7 @@ parentPort.on('message', ({ id, paths, sizes }) => {
         total += n;
         // A short read that reaches the size the walk saw is the end of the file: the read that
         // would return 0 is skipped (one read per small file instead of two).
-        if (n < buffer.length && total >= sizes[i]) break;
+        if (n < buffer.length && total >= size) break;
       }
       md5s.push(hash.digest('hex'));
     } catch (e) {
@@ -44,7 +58,7 @@ parentPort.on('message', ({ id, paths, sizes }) => {
       if (fd !== undefined) closeSync(fd);
     }
   }
-  parentPort.postMessage({ id, md5s, error });
+  parentPort.postMessage({ id, md5s, stamps, error }, stamps === null ? [] : [stamps.buffer]);
 });
 `;
 
@@ -58,6 +72,7 @@ export const BATCH_FILES = 256;
 interface WorkerReply {
   id: number;
   md5s: string[];
+  stamps: Float64Array | null;
   error: { index: number; code?: string; message: string; syscall?: string } | null;
 }
 
@@ -83,7 +98,7 @@ export class HashPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<
     number,
-    { paths: string[]; resolve: (md5s: string[]) => void; reject: (e: Error) => void }
+    { paths: readonly string[]; resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
   >();
   private next = 0;
   private nextId = 0;
@@ -105,18 +120,34 @@ export class HashPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if (reply.error) p.reject(toErrno(reply.error, p.paths[reply.error.index]!));
-    else p.resolve(reply.md5s);
+    else p.resolve(reply);
+  }
+
+  private send(paths: readonly string[], sizes: readonly number[] | null): Promise<WorkerReply> {
+    const id = this.nextId++;
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { paths, resolve, reject });
+      worker.postMessage({ id, paths, sizes });
+    });
   }
 
   /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
-  submit(jobs: readonly HashJob[]): Promise<string[]> {
-    const id = this.nextId++;
-    const worker = this.workers[this.next++ % this.workers.length]!;
-    const paths = jobs.map((j) => j.abs);
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { paths, resolve, reject });
-      worker.postMessage({ id, paths, sizes: jobs.map((j) => j.size) });
-    });
+  async submit(jobs: readonly HashJob[]): Promise<string[]> {
+    const reply = await this.send(
+      jobs.map((j) => j.abs),
+      jobs.map((j) => j.size),
+    );
+    return reply.md5s;
+  }
+
+  /**
+   * The same for files not stat'ed yet: each is stat'ed by the thread that opens it, and its
+   * stamps come back with its md5 (dev, ino, mtimeMs, size, mode per file, in order).
+   */
+  async submitPaths(paths: readonly string[]): Promise<{ md5s: string[]; stamps: Float64Array }> {
+    const reply = await this.send(paths, null);
+    return { md5s: reply.md5s, stamps: reply.stamps! };
   }
 
   close(): void {
@@ -132,6 +163,7 @@ export class StreamingHasher {
   private readonly name: HashName;
   private readonly threads: number;
   private readonly onBytes: ((bytes: number) => void) | undefined;
+  private readonly onFiles: ((files: number) => void) | undefined;
   private readonly jobs: HashJob[] = [];
   private readonly results: (string | undefined)[] = [];
   private readonly running: Promise<void>[] = [];
@@ -141,11 +173,17 @@ export class StreamingHasher {
   private totalBytes = 0;
 
   constructor(
-    options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
+    options: {
+      name?: HashName;
+      threads?: number;
+      onBytes?: (bytes: number) => void;
+      onFiles?: (files: number) => void;
+    } = {},
   ) {
     this.name = options.name ?? 'md5';
     this.threads = hashThreads(options.threads);
     this.onBytes = options.onBytes;
+    this.onFiles = options.onFiles;
   }
 
   add(job: HashJob): void {
@@ -176,6 +214,7 @@ export class StreamingHasher {
       this.pool!.submit(batch).then((md5s) => {
         md5s.forEach((m, k) => (this.results[start + k] = m));
         this.onBytes?.(batch.reduce((s, j) => s + j.size, 0));
+        this.onFiles?.(batch.length);
       }),
     );
   }
@@ -194,6 +233,7 @@ export class StreamingHasher {
             throw Object.assign(error as Error, { path: job.abs });
           }
           this.onBytes?.(job.size);
+          this.onFiles?.(1);
         });
       }
     } finally {

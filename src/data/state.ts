@@ -111,6 +111,11 @@ export class StateCache {
     return this.entries;
   }
 
+  /** Whether no file's md5 is known at all (nothing to look up: a first run, a fresh clone). */
+  knowsNoFiles(): boolean {
+    return this.table().size === 0;
+  }
+
   get(stamp: FileStamp, name: HashName = 'md5'): string | undefined {
     const e = this.table().get(keyOf(stamp, name));
     return e !== undefined && e.mtimeMs === stamp.mtimeMs && e.size === stamp.size

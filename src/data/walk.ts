@@ -58,6 +58,12 @@ export function walkBase(root: string, dir: string): string {
   return dir === '' ? root : `${root}/${dir}`;
 }
 
+function ignoreFileInside(here: string, dir: string): InputError {
+  return new InputError(`${here}${IGNORE_FILE}: a .dvcignore file may not be inside a tracked directory`, {
+    hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
+  });
+}
+
 /** Called for each file a walk finds: its relpath inside the walked directory, absolute path and stat. */
 export type FileVisitor = (relpath: string, abs: string, st: Stats) => void;
 
@@ -73,6 +79,31 @@ export function visitFiles(
   dir: string,
   rules: IgnoreRules,
   onFile: FileVisitor,
+): string[] {
+  // Stat'ing every file, the walk always has a Stats to give.
+  return walkEntries(root, dir, rules, true, (relpath, abs, st) => onFile(relpath, abs, st!));
+}
+
+/**
+ * The same walk without stat'ing regular files (the directory entry says what they are): `st`
+ * is there only for entries that had to be stat'ed (symbolic links). For a caller that stats
+ * each file where it opens it, on another thread.
+ */
+export function visitFilesUnstated(
+  root: string,
+  dir: string,
+  rules: IgnoreRules,
+  onFile: (relpath: string, abs: string, st?: Stats) => void,
+): string[] {
+  return walkEntries(root, dir, rules, false, onFile);
+}
+
+function walkEntries(
+  root: string,
+  dir: string,
+  rules: IgnoreRules,
+  statFiles: boolean,
+  onFile: (relpath: string, abs: string, st?: Stats) => void,
 ): string[] {
   const skippedDirLinks: string[] = [];
   const prefix = dir === '' ? '' : `${dir}/`;
@@ -93,6 +124,12 @@ export function visitFiles(
         if (!rules.decideEntry(here, name, true)) visit(rel === '' ? name : `${rel}/${name}`, abs);
         continue;
       }
+      if (!statFiles && entry.isFile()) {
+        if (rules.decideEntry(here, name, false)) continue;
+        if (name === IGNORE_FILE) throw ignoreFileInside(here, dir);
+        onFile(rel === '' ? name : `${rel}/${name}`, abs);
+        continue;
+      }
       let st: Stats;
       try {
         st = statSync(abs);
@@ -111,14 +148,7 @@ export function visitFiles(
         continue;
       }
       if (rules.decideEntry(here, name, false)) continue;
-      if (name === IGNORE_FILE) {
-        throw new InputError(
-          `${here}${name}: a .dvcignore file may not be inside a tracked directory`,
-          {
-            hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
-          },
-        );
-      }
+      if (name === IGNORE_FILE) throw ignoreFileInside(here, dir);
       if (!st.isFile()) {
         throw new InputError(`${here}${name}: not a regular file (a socket, FIFO or device)`, {
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',

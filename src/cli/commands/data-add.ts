@@ -37,6 +37,7 @@ export const dataAdd: Command = {
             await prepareAdd(repo, rel, {
               onStart: (bytes, files) => phase.start(bytes, files > 1 ? files : undefined),
               onBytes: (n) => phase.bytes(n),
+              onFiles: (n) => phase.item(n),
             }),
           );
         } finally {

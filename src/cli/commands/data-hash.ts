@@ -27,6 +27,7 @@ export const dataHash: Command = {
           state,
           onStart: (bytes, files) => phase.start(bytes, files > 1 ? files : undefined),
           onBytes: (n) => phase.bytes(n),
+          onFiles: (n) => phase.item(n),
         });
         results.push({ path: rel, ...info });
       } finally {

@@ -5,7 +5,7 @@ import type { Io } from '../io.ts';
 export interface ProgressPhase {
   start(totalBytes: number, totalItems?: number): void;
   bytes(n: number): void;
-  item(): void;
+  item(count?: number): void;
   done(): void;
 }
 
@@ -87,8 +87,8 @@ export function progressPhase(io: Io, label: string, clock: Clock = realClock): 
     bytes(n) {
       doneBytes += n;
     },
-    item() {
-      doneItems++;
+    item(count = 1) {
+      doneItems += count;
     },
     done() {
       stop?.();
