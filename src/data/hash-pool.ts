@@ -91,27 +91,32 @@ export function hashThreads(requested?: number): number {
 
 /**
  * Worker threads that md5 files (md5 is CPU-bound and sequential within a file, so parallelism
- * comes from hashing several files at once). Batches go round-robin to the threads as soon as
- * they are submitted, so hashing proceeds while the caller is still walking directories.
+ * comes from hashing several files at once). Batches are taken up as soon as they are submitted,
+ * so hashing proceeds while the caller is still walking directories.
  */
 export class HashPool {
-  private readonly workers: Worker[];
+  private readonly threads: { worker: Worker; busy: number }[];
   private readonly pending = new Map<
     number,
     { paths: readonly string[]; resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
   >();
-  private next = 0;
+  private readonly queue: { id: number; paths: readonly string[]; sizes: readonly number[] | null }[] =
+    [];
   private nextId = 0;
 
   constructor(threads: number) {
-    this.workers = Array.from({ length: threads }, () => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on('message', (reply: WorkerReply) => this.settle(reply));
-      worker.on('error', (error) => {
+    this.threads = Array.from({ length: threads }, () => {
+      const thread = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: 0 };
+      thread.worker.on('message', (reply: WorkerReply) => {
+        thread.busy--;
+        this.settle(reply);
+        this.pump();
+      });
+      thread.worker.on('error', (error) => {
         for (const p of this.pending.values()) p.reject(error);
         this.pending.clear();
       });
-      return worker;
+      return thread;
     });
   }
 
@@ -123,12 +128,25 @@ export class HashPool {
     else p.resolve(reply);
   }
 
+  /**
+   * Batches wait here and go to whichever thread has fewer than two (one being hashed, one ready
+   * behind it), so a thread that drew small files takes more batches and all finish together.
+   */
+  private pump(): void {
+    for (const thread of this.threads) {
+      while (thread.busy < 2 && this.queue.length > 0) {
+        thread.busy++;
+        thread.worker.postMessage(this.queue.shift());
+      }
+    }
+  }
+
   private send(paths: readonly string[], sizes: readonly number[] | null): Promise<WorkerReply> {
     const id = this.nextId++;
-    const worker = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { paths, resolve, reject });
-      worker.postMessage({ id, paths, sizes });
+      this.queue.push({ id, paths, sizes });
+      this.pump();
     });
   }
 
@@ -151,7 +169,7 @@ export class HashPool {
   }
 
   close(): void {
-    for (const w of this.workers) void w.terminate();
+    for (const t of this.threads) void t.worker.terminate();
   }
 }
 
