@@ -17,6 +17,11 @@ import { join } from 'node:path';
 import { report, summarize } from './lib.mjs';
 
 const GiB = 1024 ** 3;
+const STAT_EVERY_FILE = `
+const { readdirSync, statSync } = require('node:fs');
+const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true }))
+  e.isDirectory() ? walk(d + '/' + e.name) : statSync(d + '/' + e.name); };
+walk(process.cwd() + '/tree');`;
 const FILES = 20_000;
 
 function corpus(root) {
@@ -117,6 +122,8 @@ export function run({ root }) {
     execFileSync('sync');
     const bare = time([node, '-e', ''], { cwd: dir, runs: 9 });
     const status = time([node, bin, 'data', 'status'], { cwd: dir, runs: 9 });
+    // What any Node program pays to look at every file once: list the directories, stat each file.
+    const statFloor = time([node, '-e', STAT_EVERY_FILE], { cwd: dir, runs: 9 });
     const mib = (bytes, ms) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
     console.log(
       `\ndata: 1 GiB file (md5sum ${mib(GiB, md5sumBig.median)}, gitops-ml ${mib(GiB, oursBig.median)}); ` +
@@ -153,6 +160,13 @@ export function run({ root }) {
         baselineName: "node -e ''",
         target: '<= 300 ms',
         pass: status.median <= 300,
+      }),
+      report({
+        name: `node: list and stat ${FILES} files, nothing else`,
+        value: statFloor.median,
+        baseline: bare.median,
+        baselineName: "node -e ''",
+        target: 'info: the floor of a no-op status',
       }),
     ];
   } finally {
