@@ -2,7 +2,14 @@
 // main pass. Each spec key becomes one result, so an annotation points at the key that failed.
 
 import type { ColumnCheck } from '../spec/schema/validation.ts';
-import { asText, outputValue, toNumber, type Column, type TypeFamily } from './columns.ts';
+import {
+  asText,
+  familyOf,
+  outputValue,
+  toNumber,
+  type Column,
+  type TypeFamily,
+} from './columns.ts';
 import type { Row } from './engine.ts';
 import {
   failingRows,
@@ -68,9 +75,13 @@ export function planColumn(ctx: CompileContext, name: string, spec: ColumnCheck)
   // Values of a type that can never hold the declared one are all reported by `type`.
   if (typed.incompatible) return planned;
   if (spec.min !== undefined)
-    planned.push(planBound(ctx, typed, spec.min, 'min', s('min', 'min', `≥ ${String(spec.min)}`)));
+    planned.push(
+      planBound(ctx, column, typed, spec.min, 'min', s('min', 'min', `≥ ${String(spec.min)}`)),
+    );
   if (spec.max !== undefined)
-    planned.push(planBound(ctx, typed, spec.max, 'max', s('max', 'max', `≤ ${String(spec.max)}`)));
+    planned.push(
+      planBound(ctx, column, typed, spec.max, 'max', s('max', 'max', `≤ ${String(spec.max)}`)),
+    );
   if (spec.in !== undefined)
     planned.push(
       planIn(ctx, column, typed, spec.in, s('in', 'in', `in [${spec.in.map(String).join(', ')}]`)),
@@ -84,6 +95,14 @@ export function planColumn(ctx: CompileContext, name: string, spec: ColumnCheck)
   if (spec.unique === true)
     planned.push(uniqueness(ctx, [column], s('unique', 'unique', 'unique')));
   return planned;
+}
+
+/**
+ * The column's identifier when its checks may be evaluated on its distinct values (see
+ * AggregateList): not for floating-point columns, whose value counts merge 0 and −0.
+ */
+function valuesOf(column: Column): string | undefined {
+  return familyOf(column.type) === 'float' ? undefined : ident(column.name);
 }
 
 function nullableExpected(nullable: false | number): string {
@@ -165,6 +184,7 @@ function planNullable(
 
 function planBound(
   ctx: CompileContext,
+  column: Column,
   typed: TypedColumn,
   bound: string | number,
   side: 'min' | 'max',
@@ -175,8 +195,15 @@ function planBound(
     return { type: 'done', result: errorResult(spec, `${side}: ${literal.error}`) };
   const name = spec.columns![0]!;
   const predicate = `${typed.expr} ${side === 'min' ? '<' : '>'} ${literal.sql}`;
-  const agg = rowLevel(ctx, typed.expr, predicate, side);
-  const extreme = ctx.aggregates.add(`${side}(${typed.expr})`);
+  const values = valuesOf(column);
+  const agg = rowLevel(ctx, typed.expr, predicate, side, values);
+  const extremeOf =
+    values === undefined
+      ? undefined
+      : side === 'min'
+        ? { column: values, min: typed.expr }
+        : { column: values, max: typed.expr };
+  const extreme = ctx.aggregates.add(`${side}(${typed.expr})`, extremeOf);
   const count = ctx.aggregates.add(`count(${typed.expr})`);
   return {
     type: 'aggregate',
@@ -264,8 +291,15 @@ function planLength(
           ...(length.max !== undefined ? [`${len} > ${length.max}`] : []),
         ];
   const predicate = parts.length === 0 ? 'false' : `(${parts.join(' OR ')})`;
-  const shortest = ctx.aggregates.add(`min(${len})`);
-  const longest = ctx.aggregates.add(`max(${len})`);
+  const values = valuesOf(column);
+  const shortest = ctx.aggregates.add(
+    `min(${len})`,
+    values === undefined ? undefined : { column: values, min: len },
+  );
+  const longest = ctx.aggregates.add(
+    `max(${len})`,
+    values === undefined ? undefined : { column: values, max: len },
+  );
   const planned = valuePredicate(ctx, column, spec, text, 'string', predicate, `of another length`);
   if (planned.type !== 'aggregate') return planned;
   return {
@@ -322,7 +356,7 @@ function failingValues(
   spec: CheckSpec,
   f: FailingValues,
 ): PlannedCheck {
-  const agg = rowLevel(ctx, f.value, f.failure);
+  const agg = rowLevel(ctx, f.value, f.failure, 'min', valuesOf(column));
   const count = ctx.aggregates.add(`count(${f.counted})`);
   return {
     type: 'aggregate',

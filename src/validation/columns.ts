@@ -52,7 +52,23 @@ export function driftValue(column: Column): string {
   const family = familyOf(column.type);
   if (isTemporal(family)) return asDouble(column);
   if (family === 'other' || family === 'time') return `CAST(${ident(column.name)} AS VARCHAR)`;
-  return ident(column.name);
+  return family === 'float' ? withoutNaN(ident(column.name)) : ident(column.name);
+}
+
+/** The column as a DOUBLE for drift's binned counts: NaN, not a value, is NULL as in driftValue. */
+export function driftNumber(column: Column): string {
+  const family = familyOf(column.type);
+  const v = asDouble(column);
+  return family === 'integer' || family === 'decimal' || isTemporal(family) ? v : withoutNaN(v);
+}
+
+/**
+ * NaN as NULL. Drift leaves NaN out as it leaves out nulls; it must be removed in SQL because
+ * DuckDB's histogram() counts in an ordered map compared with `<`, where NaN is equivalent to any
+ * key and is counted as whichever value it lands next to.
+ */
+function withoutNaN(expression: string): string {
+  return `CASE WHEN isnan(${expression}) THEN NULL ELSE ${expression} END`;
 }
 
 /** The column as text, for sets of values, patterns and lengths. */

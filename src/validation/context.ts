@@ -63,16 +63,20 @@ export function failingRows(ctx: CompileContext, predicate: string): string {
 
 /**
  * A row-level check: the alias of its failure count in the main pass, and the aggregate that reads
- * its 20 smallest (or largest) failing values if it fails.
+ * its 20 smallest (or largest) failing values if it fails. `column`: the identifier of the one
+ * column the predicate reads, when it never holds for NULL (the count may then be taken over the
+ * column's value counts).
  */
 export function rowLevel(
   ctx: CompileContext,
   value: string,
   predicate: string,
   order: 'min' | 'max' = 'min',
+  column?: string,
 ): { unexpected: string; sample: string } {
+  const count = `count(*) FILTER (WHERE ${predicate})`;
   return {
-    unexpected: ctx.aggregates.add(`count(*) FILTER (WHERE ${predicate})`),
+    unexpected: ctx.aggregates.add(count, column ? { column, count: predicate } : undefined),
     sample: `${order}(${value}, ${SAMPLE_SIZE}) FILTER (WHERE ${predicate})`,
   };
 }

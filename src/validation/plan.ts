@@ -59,17 +59,28 @@ export type PlannedCheck =
   | { type: 'done'; result: CheckResult };
 
 /**
+ * An aggregate of one column's values alone: `count(*) FILTER (WHERE <predicate>)` with a predicate
+ * that never holds for NULL, or `min`/`max` of an expression that is NULL for NULL. Written with the
+ * column's identifier, so that the same text evaluates a row or one of the column's values.
+ */
+export type ValueAggregate = { column: string } & (
+  { count: string } | { min: string } | { max: string }
+);
+
+/**
  * Collects the select list of the main pass. Identical expressions share one alias, so two checks
- * that need `count("x")` cost one aggregate.
+ * that need `count("x")` cost one aggregate. An aggregate of one column's values is computed over
+ * the pass's `histogram(<column>)` when it has one (drift, balance): once per distinct value
+ * instead of once per row, with the same result.
  */
 export class AggregateList {
-  readonly #byExpression = new Map<string, string>();
+  readonly #byExpression = new Map<string, { alias: string; of?: ValueAggregate }>();
 
-  add(expression: string): string {
+  add(expression: string, of?: ValueAggregate): string {
     const known = this.#byExpression.get(expression);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.alias;
     const alias = `a${this.#byExpression.size}`;
-    this.#byExpression.set(expression, alias);
+    this.#byExpression.set(expression, of ? { alias, of } : { alias });
     return alias;
   }
 
@@ -77,12 +88,38 @@ export class AggregateList {
     return this.#byExpression.size;
   }
 
-  /** `SELECT count(*) AS n, <aggregates> FROM <relation>`. */
+  /** `SELECT count(*) AS n, <aggregates> FROM <relation>`, with a second level when values are counted. */
   select(relation: string): string {
+    const counted = new Map<string, string>();
+    for (const [expression, { alias }] of this.#byExpression) {
+      const column = /^histogram\(("(?:[^"]|"")*")\)$/.exec(expression)?.[1];
+      if (column !== undefined) counted.set(column, alias);
+    }
     const items = ['count(*) AS n'];
-    for (const [expression, alias] of this.#byExpression) items.push(`${expression} AS ${alias}`);
-    return `SELECT ${items.join(',\n  ')}\nFROM ${relation}`;
+    const overValues: string[] = [];
+    for (const [expression, { alias, of }] of this.#byExpression) {
+      const histogram = of && counted.get(of.column);
+      if (of && histogram)
+        overValues.push(`${valueAggregate(of, `totals.${histogram}`)} AS ${alias}`);
+      else items.push(`${expression} AS ${alias}`);
+    }
+    const pass = `SELECT ${items.join(',\n  ')}\nFROM ${relation}`;
+    if (overValues.length === 0) return pass;
+    return `SELECT *,\n  ${overValues.join(',\n  ')}\nFROM (${pass}) AS totals`;
   }
+}
+
+/** A value aggregate over a histogram's entries: each value once, weighted by its count. */
+function valueAggregate(of: ValueAggregate, histogram: string): string {
+  // A lambda whose parameter is the column's identifier evaluates the row's expression on a value.
+  const on = (expression: string, value: string) =>
+    `list_transform([${value}], lambda ${of.column}: ${expression})[1]`;
+  if ('count' in of) {
+    const matching = `list_filter(map_entries(${histogram}), lambda e: ${on(of.count, 'e.key')})`;
+    return `CAST(coalesce(list_sum(list_transform(${matching}, lambda e: e.value)), 0) AS BIGINT)`;
+  }
+  const [fn, expression] = 'min' in of ? ['list_min', of.min] : ['list_max', of.max];
+  return `${fn}(list_transform(map_keys(${histogram}), lambda ${of.column}: ${expression}))`;
 }
 
 /** The status a finished check gets from its outcome and severity. */

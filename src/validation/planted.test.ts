@@ -146,9 +146,9 @@ validation:
       - sql: select * from data where end_date < start_date
 `;
 
-async function validate(root: string): Promise<DatasetResult> {
+async function validate(root: string, spec = SPEC): Promise<DatasetResult> {
   const report = await withEngine(root, (engine) =>
-    validatePipeline({ engine, root, now: NOW }, target(SPEC), 'orders'),
+    validatePipeline({ engine, root, now: NOW }, target(spec), 'orders'),
   );
   return report.datasets[0]!;
 }
@@ -275,6 +275,17 @@ describe('a dataset with planted faults of every kind', () => {
       'checks.6.sql': 4,
       'columns.id.unique': 9,
     });
+  });
+
+  it('finds the same on columns it also counts for drift (checks taken on their value counts)', async () => {
+    writeFiles(faulty, { 'data/reference.csv': csv(cleanRows()) });
+    const counted = await validate(
+      faulty,
+      `${SPEC}    drift: {reference: data/reference.csv, exclude: [updated_at]}\n`,
+    );
+    const checks = counted.checks.filter((c) => c.check !== 'drift');
+    expect(counted.drift!.columns.map((c) => c.column)).toContain('country');
+    expect(JSON.stringify(checks)).toBe(JSON.stringify(bad.checks));
   });
 
   it('locates rows that do not parse by their physical line, after a quoted line break', () => {

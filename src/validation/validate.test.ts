@@ -73,7 +73,9 @@ validation:
     const sixteen = await scans(many);
     expect(one).toHaveLength(1);
     expect(sixteen).toHaveLength(1);
-    expect(sixteen[0]).toMatch(/^SELECT count\(\*\) AS n,/);
+    expect(sixteen[0]).toMatch(/SELECT count\(\*\) AS n,/);
+    // k's checks are evaluated on the value counts the balance check takes anyway.
+    expect(sixteen[0]).toContain('list_filter(map_entries(totals.');
   });
 
   it('keeps declared strings as text, so codes keep their leading zeros', async () => {
