@@ -55,11 +55,20 @@ export function driftValue(column: Column): string {
   return family === 'float' ? withoutNaN(ident(column.name)) : ident(column.name);
 }
 
-/** The column as a DOUBLE for drift's binned counts: NaN, not a value, is NULL as in driftValue. */
-export function driftNumber(column: Column): string {
+/**
+ * The column as a DOUBLE with NaN, not a value, as NULL (as in driftValue): drift's binned counts,
+ * profiles' statistics (DuckDB's stddev fails on NaN, min/max/avg return it).
+ */
+export function asNumber(column: Column): string {
   const family = familyOf(column.type);
   const v = asDouble(column);
   return family === 'integer' || family === 'decimal' || isTemporal(family) ? v : withoutNaN(v);
+}
+
+/** The column as it is, NaN (a float column's missing value, as pandas reads it) as NULL. */
+export function asValue(column: Column): string {
+  const x = ident(column.name);
+  return familyOf(column.type) === 'float' ? withoutNaN(x) : x;
 }
 
 /**

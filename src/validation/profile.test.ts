@@ -102,4 +102,17 @@ describe('data profiles', () => {
     expect([p.files, p.rows, p.columns[0]!.max]).toEqual([['parts/a.csv', 'parts/b.csv'], 3, 3]);
     expect(join('parts', 'a.csv')).toBe('parts/a.csv');
   });
+
+  it('takes NaN for a missing value, as pandas does: left out of counts, ranges, quantiles and top values', async () => {
+    const root = tempDir();
+    const rows = Array.from({ length: 300 }, (_, i) => `${(i * 7) % 50}.5`);
+    writeFiles(root, {
+      'clean.csv': ['v', ...rows].join('\n') + '\n',
+      'nan.csv': ['v', ...rows, 'nan', 'NaN', 'nan'].join('\n') + '\n',
+    });
+    const clean = (await profile(root, 'clean.csv')).columns[0]!;
+    const withNan = (await profile(root, 'nan.csv')).columns[0]!;
+    expect(withNan.type).toBe('DOUBLE');
+    expect(withNan).toEqual({ ...clean, nulls: 3, nullShare: 0.009900990099 });
+  });
 });

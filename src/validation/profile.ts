@@ -4,7 +4,8 @@
 // histogram (exact counts), and floating-point means are rounded to 10 significant digits.
 
 import {
-  asDouble,
+  asNumber,
+  asValue,
   familyOf,
   isNumeric,
   isTemporal,
@@ -20,7 +21,6 @@ import type { Engine, JsonValue, Row } from './engine.ts';
 import { csvRejects } from './rejects.ts';
 import type { CsvDialect } from './results.ts';
 import type { Source } from './source.ts';
-import { ident } from './sql.ts';
 
 export const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 const FINE_BINS = 1000;
@@ -106,12 +106,13 @@ export async function profileSource(
 ): Promise<Profile> {
   const cols = source.columns;
   const first = cols.flatMap((c, i) => {
-    const x = ident(c.name);
+    // NaN is a missing value here (as pandas reads it): left out of every statistic.
+    const x = asValue(c);
     const family = familyOf(c.type);
     const items = [`count(${x}) AS c${i}`, `approx_count_distinct(${x}) AS d${i}`];
     if (family !== 'other') items.push(`min(${x}) AS lo${i}`, `max(${x}) AS hi${i}`);
     if (isNumeric(family)) {
-      const v = asDouble(c);
+      const v = asNumber(c);
       items.push(
         `avg(${v}) AS mean${i}`,
         `stddev_samp(${v}) AS sd${i}`,
@@ -132,11 +133,11 @@ export async function profileSource(
     const items: string[] = [];
     if (isNumeric(family) && s[`vlo${i}`] !== null && s[`vlo${i}`] !== undefined) {
       items.push(
-        `histogram(${asDouble(c)}, ${doubleList(fineEdges(toNumber(s[`vlo${i}`]), toNumber(s[`vhi${i}`])))}) AS h${i}`,
+        `histogram(${asNumber(c)}, ${doubleList(fineEdges(toNumber(s[`vlo${i}`]), toNumber(s[`vhi${i}`])))}) AS h${i}`,
       );
     }
     if (toNumber(s[`d${i}`]) <= MAX_TOP_DISTINCT && family !== 'other') {
-      items.push(`histogram(CAST(${ident(c.name)} AS VARCHAR)) AS t${i}`);
+      items.push(`histogram(CAST(${asValue(c)} AS VARCHAR)) AS t${i}`);
     }
     return items;
   });

@@ -1,7 +1,7 @@
 // The current side of drift: aggregates that ride along in the main pass over the data (no
 // separate scan), then the per-column scores and the dataset verdict.
 
-import { driftNumber, driftValue, toNumber } from '../columns.ts';
+import { asNumber, driftValue, toNumber } from '../columns.ts';
 import type { Row } from '../engine.ts';
 import type { AggregateList } from '../plan.ts';
 import type { DriftColumn, DriftMethod, DriftSummary } from '../results.ts';
@@ -61,7 +61,7 @@ export function planCurrent(
     // reference has many distinct values are counted in the reference's fixed bins instead.
     if (ref.kind === 'categorical' || !ref.binned)
       return { ref, aliases: { values: aggregates.add(`histogram(${driftValue(col)})`) } };
-    const v = driftNumber(col);
+    const v = asNumber(col);
     const aliases: Aliases = {
       bins: aggregates.add(`histogram(${v}, ${doubleList(ref.edges)})`),
       count: aggregates.add(`count(${v})`),
