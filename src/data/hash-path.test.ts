@@ -219,11 +219,20 @@ describe('a large directory the state cache knows nothing about', () => {
     symlinkSync(join(root, 'real', 'x'), join(root, 'd', 'linked-file'));
     const cold = StateCache.memory();
     let files0 = 0;
-    const unstated = await hashTree(root, 'd', { state: cold, threads: 2, onFiles: (n) => (files0 += n) });
+    const unstated = await hashTree(root, 'd', {
+      state: cold,
+      threads: 2,
+      onFiles: (n) => (files0 += n),
+    });
     expect(files0).toBe(MIN_PARALLEL_FILES + 101);
     // A state cache that knows some file takes the stat-ing walk.
     const warm = StateCache.memory();
-    warm.set({ dev: 0, ino: 0, mtimeMs: 0, size: 0 }, 'd41d8cd98f00b204e9800998ecf8427e', 'md5', 1e13);
+    warm.set(
+      { dev: 0, ino: 0, mtimeMs: 0, size: 0 },
+      'd41d8cd98f00b204e9800998ecf8427e',
+      'md5',
+      1e13,
+    );
     const stated = await hashTree(root, 'd', { state: warm, threads: 2 });
     expect(unstated).toEqual(stated);
     expect(unstated.skippedDirLinks).toEqual(['d/linked-dir']);
@@ -241,6 +250,8 @@ describe('a large directory the state cache knows nothing about', () => {
     for (let i = 0; i < MIN_PARALLEL_FILES; i++) files[`d/f${i}`] = String(i);
     const root = repo(files);
     symlinkSync(join(root, 'nowhere'), join(root, 'd', 'dangling'));
-    await expect(hashTree(root, 'd', { threads: 2 })).rejects.toThrow('d/dangling: dangling symbolic link');
+    await expect(hashTree(root, 'd', { threads: 2 })).rejects.toThrow(
+      'd/dangling: dangling symbolic link',
+    );
   });
 });

@@ -64,7 +64,6 @@ function statPath(abs: string, shown: string): Stats {
   }
 }
 
-
 /** Hash files, reading only those the state cache does not know. */
 export async function hashFiles(
   files: readonly WalkedFile[],
@@ -194,7 +193,10 @@ export async function digestTree(
       return { md5: md5!, size: Number(size), nfiles: Number(nfiles) };
     }
     const files = walk.files();
-    tree = treeOf({ files, skippedDirLinks: walk.skippedDirLinks }, await hashFiles(files, root, options));
+    tree = treeOf(
+      { files, skippedDirLinks: walk.skippedDirLinks },
+      await hashFiles(files, root, options),
+    );
   } else {
     // Nothing remembered: hash while walking.
     tree = await hashTree(root, rel, options);

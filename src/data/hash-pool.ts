@@ -100,8 +100,11 @@ export class HashPool {
     number,
     { paths: readonly string[]; resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
   >();
-  private readonly queue: { id: number; paths: readonly string[]; sizes: readonly number[] | null }[] =
-    [];
+  private readonly queue: {
+    id: number;
+    paths: readonly string[];
+    sizes: readonly number[] | null;
+  }[] = [];
   private nextId = 0;
 
   constructor(threads: number) {

@@ -19,7 +19,11 @@ export async function hashUnstated(
   rules: IgnoreRules,
   threads: number,
   onHashed: (file: WalkedFile, md5: string) => void,
-  progress: { onStart?: (bytes: number, files: number) => void; onBytes?: (bytes: number) => void; onFiles?: (files: number) => void },
+  progress: {
+    onStart?: (bytes: number, files: number) => void;
+    onBytes?: (bytes: number) => void;
+    onFiles?: (files: number) => void;
+  },
 ): Promise<(WalkResult & { md5s: string[] }) | undefined> {
   const relpaths: string[] = [];
   const paths: string[] = [];
@@ -57,7 +61,9 @@ export async function hashUnstated(
     const start = flushed;
     flushed = paths.length;
     replies.push(
-      pool!.submitPaths(paths.slice(start)).then(({ md5s: got, stamps }) => takeIn(start, got, stamps)),
+      pool!
+        .submitPaths(paths.slice(start))
+        .then(({ md5s: got, stamps }) => takeIn(start, got, stamps)),
     );
   };
   try {

@@ -42,7 +42,8 @@ describe('StampList', () => {
 
   it('grows past its first block of files', () => {
     const list = new StampList();
-    for (let i = 0; i < 3000; i++) list.add(`f${i}`, { dev: 1, ino: i, mtimeMs: 0, size: i, mode: 0 });
+    for (let i = 0; i < 3000; i++)
+      list.add(`f${i}`, { dev: 1, ino: i, mtimeMs: 0, size: i, mode: 0 });
     const files = list.files('/base');
     expect(files).toHaveLength(3000);
     expect(files[2999]).toEqual({

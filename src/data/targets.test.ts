@@ -63,12 +63,16 @@ describe('listing tracked outputs through the state cache', () => {
 
   it('remembers gitops-ml.yaml data settings by its text, and reports a broken file', async () => {
     const root = tempDir();
-    writeFiles(root, { 'gitops-ml.yaml': 'remotes:\n  a: {url: s3://one/x}\ndefaults: {remote: a}\n' });
+    writeFiles(root, {
+      'gitops-ml.yaml': 'remotes:\n  a: {url: s3://one/x}\ndefaults: {remote: a}\n',
+    });
     let state = StateCache.load(stateDirOf(root));
     expect((await loadDataConfig(root, state)).remotes.get('a')?.url).toBe('s3://one/x');
     state = await nextProcess(root, state);
     expect((await loadDataConfig(root, state)).defaultRemote).toBe('a');
-    writeFiles(root, { 'gitops-ml.yaml': 'remotes:\n  a: {url: s3://two/y}\ndefaults: {remote: a}\n' });
+    writeFiles(root, {
+      'gitops-ml.yaml': 'remotes:\n  a: {url: s3://two/y}\ndefaults: {remote: a}\n',
+    });
     expect((await loadDataConfig(root, state)).remotes.get('a')?.url).toBe('s3://two/y');
     writeFiles(root, { 'gitops-ml.yaml': 'remotes:\n  a: {url: 3}\n' });
     await expect(loadDataConfig(root, state)).rejects.toMatchObject({

@@ -59,9 +59,12 @@ export function walkBase(root: string, dir: string): string {
 }
 
 function ignoreFileInside(here: string, dir: string): InputError {
-  return new InputError(`${here}${IGNORE_FILE}: a .dvcignore file may not be inside a tracked directory`, {
-    hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
-  });
+  return new InputError(
+    `${here}${IGNORE_FILE}: a .dvcignore file may not be inside a tracked directory`,
+    {
+      hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
+    },
+  );
 }
 
 /** Called for each file a walk finds: its relpath inside the walked directory, absolute path and stat. */
