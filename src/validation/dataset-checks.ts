@@ -10,7 +10,7 @@ import type { Severity } from './results.ts';
 import { ident } from './sql.ts';
 import { planReferences, planSql } from './sql-checks.ts';
 import { duplicateRows, uniqueness } from './uniqueness.ts';
-import { formatDuration, parseDuration } from './units.ts';
+import { formatAge, parseDuration } from '../units.ts';
 
 /** Another dataset of the pipeline, opened for `references` and custom SQL. */
 export interface OtherDataset {
@@ -188,7 +188,7 @@ function planFreshness(
         ok,
         observed: row[newest] ?? null,
         elementCount: total,
-        message: `newest ${column.name} is ${toText(row[newest])}, ${age < 0 ? 'in the future' : `${formatDuration(age)} old`}${ok ? '' : `, older than ${String(maxAge)}`}`,
+        message: `newest ${column.name} is ${toText(row[newest])}, ${age < 0 ? 'in the future' : `${formatAge(age)} old`}${ok ? '' : `, older than ${String(maxAge)}`}`,
       };
     },
   };

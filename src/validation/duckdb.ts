@@ -11,7 +11,7 @@ import {
   type Row,
 } from './engine.ts';
 import { str } from './sql.ts';
-import { parseByteSize } from './units.ts';
+import { parseByteSize } from '../units.ts';
 
 /** DuckDB's "125 MB per thread" minimum; below it queries fail instead of spilling. */
 const MIN_BYTES_PER_THREAD = 125e6;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp.ts';
 import { openDuckDb } from './duckdb.ts';
 import { engineSettings, sqlTrace } from './settings.ts';
-import { formatDuration, parseByteSize, parseDuration } from './units.ts';
+import { formatAge, parseByteSize, parseDuration } from '../units.ts';
 
 describe('engine settings', () => {
   it('reads gitops-ml.yaml engine:, lets flags win, and resolves the spill directory', () => {
@@ -77,7 +77,7 @@ describe('sizes and durations', () => {
     expect(parseDuration('1h30m')).toBe(5400e3);
     expect(parseDuration('2d')).toBe(172800e3);
     expect(parseDuration(90)).toBe(90e3);
-    expect(formatDuration(3 * 86400e3 + 8 * 3600e3 + 5e3)).toBe('3d 8h');
-    expect(formatDuration(-45e3)).toBe('-45s');
+    expect(formatAge(3 * 86400e3 + 8 * 3600e3 + 5e3)).toBe('3d 8h');
+    expect(formatAge(-45e3)).toBe('-45s');
   });
 });

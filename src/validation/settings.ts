@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { RepoConfig } from '../spec/schema/repo-config.ts';
 import type { EngineSettings } from './engine.ts';
-import { parseByteSize } from './units.ts';
+import { parseByteSize } from '../units.ts';
 
 export interface EngineFlags {
   threads?: string | undefined;

@@ -1,3 +1,4 @@
+import { formatBytes as bytesText } from '../../units.ts';
 import type { CommandContext } from '../command.ts';
 import type { Io } from '../io.ts';
 
@@ -9,16 +10,9 @@ export interface ProgressPhase {
   done(): void;
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
+/** Bytes with one decimal ("1.5 KiB"), so a progress line keeps its width as it redraws. */
 export function formatBytes(n: number): string {
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[u]}`;
+  return bytesText(n, 1);
 }
 
 /**
