@@ -1,8 +1,14 @@
 import { ExitCode } from '../../errors.ts';
 import { checkoutTracked } from '../../data/sync.ts';
 import type { Command } from '../command.ts';
-import { checkoutJson } from './data-pull.ts';
-import { failed, plural, printJson, trackedFor, withDataRepo } from './data-shared.ts';
+import {
+  checkoutJson,
+  failed,
+  plural,
+  printJson,
+  trackedFor,
+  withDataRepo,
+} from './data-shared.ts';
 
 export const dataCheckout: Command = {
   name: 'data checkout',

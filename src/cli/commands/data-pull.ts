@@ -1,26 +1,20 @@
 import { ExitCode } from '../../errors.ts';
-import { checkoutTracked, fetchTracked, type TrackedCheckout } from '../../data/sync.ts';
+import { checkoutTracked, fetchTracked } from '../../data/sync.ts';
 import type { Command } from '../command.ts';
-import { errorText, refJson } from './data-push.ts';
 import {
+  checkoutJson,
+  errorText,
   failed as failed_,
+  failureJson,
   jobsOption,
   plural,
   printJson,
+  refJson,
   remoteOption,
   trackedFor,
   withDataRepo,
   perRemote,
 } from './data-shared.ts';
-
-export function checkoutJson(c: TrackedCheckout): unknown {
-  return {
-    path: c.path,
-    written: c.written.length,
-    removed: c.removed.length,
-    missing: c.missing.map(refJson),
-  };
-}
 
 export const dataPull: Command = {
   name: 'data pull',
@@ -52,7 +46,7 @@ export const dataPull: Command = {
           present: result.present,
           missing: result.missing.map(refJson),
           corrupt: result.corrupt.map(refJson),
-          failed: result.failed.map((f) => ({ oid: f.ref.oid, error: errorText(f.error) })),
+          failed: result.failed.map(failureJson),
         })),
         checkout: checkouts.map(checkoutJson),
       });

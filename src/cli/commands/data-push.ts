@@ -1,26 +1,19 @@
 import { ExitCode } from '../../errors.ts';
-import type { ObjectRef } from '../../data/cache.ts';
 import { pushTracked } from '../../data/sync.ts';
 import type { Command } from '../command.ts';
 import {
+  errorText,
   failed as failed_,
+  failureJson,
   jobsOption,
   plural,
   printJson,
+  refJson,
   remoteOption,
   trackedFor,
   withDataRepo,
   perRemote,
 } from './data-shared.ts';
-
-export function refJson(r: ObjectRef): string {
-  return r.oid;
-}
-
-export function errorText(error: unknown): string {
-  const e = error as { name?: string; message?: string; code?: string };
-  return [e.code ?? e.name, e.message].filter(Boolean).join(': ') || String(error);
-}
 
 export const dataPush: Command = {
   name: 'data push',
@@ -50,7 +43,7 @@ export const dataPush: Command = {
           uploaded: result.uploaded.length,
           present: result.present,
           missing: result.missing.map(refJson),
-          failed: result.failed.map((f) => ({ oid: f.ref.oid, error: errorText(f.error) })),
+          failed: result.failed.map(failureJson),
         })),
       });
     } else {

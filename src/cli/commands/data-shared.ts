@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { UsageError, type ExitCode } from '../../errors.ts';
+import type { ObjectRef } from '../../data/cache.ts';
 import { selectRemote } from '../../data/config.ts';
 import { findRepoRoot } from '../../data/repo-path.ts';
 import { openRemote } from '../../data/remote/open.ts';
 import type { RemoteStore } from '../../data/remote/store.ts';
 import { closeDataRepo, openDataRepo, type DataRepo } from '../../data/repo.ts';
+import type { TrackedCheckout } from '../../data/sync.ts';
 import { listTracked, selectTracked, type Tracked } from '../../data/targets.ts';
 import { defaultJobs, type TransferOptions } from '../../data/transfer.ts';
 import type { Parsed } from '../args.ts';
@@ -92,6 +94,32 @@ export function transferOptions(
 }
 
 export { printJson } from './data-progress.ts';
+
+/** How --json names a cache object: its oid. */
+export function refJson(r: ObjectRef): string {
+  return r.oid;
+}
+
+/** An error as one line: its code (or name) and message. */
+export function errorText(error: unknown): string {
+  const e = error as { name?: string; message?: string; code?: string };
+  return [e.code ?? e.name, e.message].filter(Boolean).join(': ') || String(error);
+}
+
+/** An object that failed to transfer, as --json lists it. */
+export function failureJson(f: { ref: ObjectRef; error: unknown }): { oid: string; error: string } {
+  return { oid: f.ref.oid, error: errorText(f.error) };
+}
+
+/** One tracked path's checkout, as --json lists it. */
+export function checkoutJson(c: TrackedCheckout): unknown {
+  return {
+    path: c.path,
+    written: c.written.length,
+    removed: c.removed.length,
+    missing: c.missing.map(refJson),
+  };
+}
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
