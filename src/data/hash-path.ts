@@ -84,12 +84,7 @@ function hashSession(options: HashOptions) {
   const known: (string | undefined)[] = [];
   const missing: WalkedFile[] = [];
   const missingAt: number[] = [];
-  const hasher = new StreamingHasher({
-    name,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    ...(options.onBytes === undefined ? {} : { onBytes: options.onBytes }),
-    ...(options.onFiles === undefined ? {} : { onFiles: options.onFiles }),
-  });
+  const hasher = new StreamingHasher(options);
   return {
     add(f: WalkedFile): void {
       const md5 = options.state?.get(f, name);

@@ -176,6 +176,14 @@ export class HashPool {
   }
 }
 
+export interface HasherOptions {
+  name?: HashName;
+  threads?: number;
+  /** Called as batches are hashed: their bytes, and their number of files. */
+  onBytes?: (bytes: number) => void;
+  onFiles?: (files: number) => void;
+}
+
 /**
  * Hash files that arrive over time (a directory walk): inline until there is enough work to pay
  * for threads, then in a HashPool, batch by batch. `finish()` returns the md5s in `add` order.
@@ -193,14 +201,7 @@ export class StreamingHasher {
   private batchBytes = 0;
   private totalBytes = 0;
 
-  constructor(
-    options: {
-      name?: HashName;
-      threads?: number;
-      onBytes?: (bytes: number) => void;
-      onFiles?: (files: number) => void;
-    } = {},
-  ) {
+  constructor(options: HasherOptions = {}) {
     this.name = options.name ?? 'md5';
     this.threads = hashThreads(options.threads);
     this.onBytes = options.onBytes;
@@ -267,7 +268,7 @@ export class StreamingHasher {
 /** md5 of many files (see StreamingHasher); results in `jobs` order. */
 export async function hashMany(
   jobs: readonly HashJob[],
-  options: { name?: HashName; threads?: number; onBytes?: (bytes: number) => void } = {},
+  options: HasherOptions = {},
 ): Promise<string[]> {
   const hasher = new StreamingHasher(options);
   for (const job of jobs) hasher.add(job);

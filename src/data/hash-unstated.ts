@@ -1,10 +1,9 @@
 import { fsErrorUnder } from './fs-errors.ts';
 import { BATCH_FILES, HashPool, MIN_PARALLEL_FILES } from './hash-pool.ts';
 import type { IgnoreRules } from './ignore-rules.ts';
-import { visitFilesUnstated, type WalkedFile, type WalkResult } from './walk.ts';
-
-/** Numbers a hashing thread sends back per file: dev, ino, mtimeMs, size, mode. */
-const FIELDS = 5;
+import type { HashOptions } from './hash-path.ts';
+import { StampList } from './stamps.ts';
+import { visitFilesUnstated, walkBase, type WalkedFile, type WalkResult } from './walk.ts';
 
 /**
  * Hash a directory with nothing to look up in the state cache: the walk only lists names (no
@@ -19,11 +18,7 @@ export async function hashUnstated(
   rules: IgnoreRules,
   threads: number,
   onHashed: (file: WalkedFile, md5: string) => void,
-  progress: {
-    onStart?: (bytes: number, files: number) => void;
-    onBytes?: (bytes: number) => void;
-    onFiles?: (files: number) => void;
-  },
+  progress: Pick<HashOptions, 'onStart' | 'onBytes' | 'onFiles'>,
 ): Promise<(WalkResult & { md5s: string[] }) | undefined> {
   const relpaths: string[] = [];
   const paths: string[] = [];
@@ -32,24 +27,18 @@ export async function hashUnstated(
   const replies: Promise<void>[] = [];
   let pool: HashPool | undefined;
   let flushed = 0;
+  const base = walkBase(root, rel);
+  // Made once the walk is done: batches come back only after it (the walk does not yield).
+  let stamps: StampList | undefined;
   // Each batch is taken in as it comes back, while the threads still hash the others: by the time
   // the last one is in, this thread has little left to do.
-  const takeIn = (start: number, got: string[], stamps: Float64Array): void => {
+  const takeIn = (start: number, got: string[], numbers: Float64Array): void => {
+    stamps!.setStamps(start, numbers);
     let bytes = 0;
     for (let k = 0; k < got.length; k++) {
-      const at = k * FIELDS;
-      const i = start + k;
-      const file: WalkedFile = {
-        relpath: relpaths[i]!,
-        abs: paths[i]!,
-        dev: stamps[at]!,
-        ino: stamps[at + 1]!,
-        mtimeMs: stamps[at + 2]!,
-        size: stamps[at + 3]!,
-        mode: stamps[at + 4]!,
-      };
-      files[i] = file;
-      md5s[i] = got[k]!;
+      const file = stamps!.file(start + k, base);
+      files[start + k] = file;
+      md5s[start + k] = got[k]!;
       bytes += file.size;
       onHashed(file, got[k]!);
     }
@@ -63,7 +52,7 @@ export async function hashUnstated(
     replies.push(
       pool!
         .submitPaths(paths.slice(start))
-        .then(({ md5s: got, stamps }) => takeIn(start, got, stamps)),
+        .then(({ md5s: got, stamps: numbers }) => takeIn(start, got, numbers)),
     );
   };
   try {
@@ -74,6 +63,7 @@ export async function hashUnstated(
       if (pool && paths.length - flushed >= BATCH_FILES) flush();
     });
     if (!pool) return undefined;
+    stamps = new StampList(relpaths);
     flush();
     progress.onStart?.(0, paths.length);
     try {

@@ -16,8 +16,14 @@ type Stamped = Pick<Stats, 'dev' | 'ino' | 'mtimeMs' | 'size' | 'mode'>;
  * that outlive a walk are what the garbage collector spends its time copying).
  */
 export class StampList {
-  readonly relpaths: string[] = [];
-  private numbers = new Float64Array(FIELDS * 1024);
+  readonly relpaths: string[];
+  private numbers: Float64Array;
+
+  /** Empty, or for `relpaths` whose stamps come later in batches (setStamps). */
+  constructor(relpaths: string[] = []) {
+    this.relpaths = relpaths;
+    this.numbers = new Float64Array(FIELDS * Math.max(1024, relpaths.length));
+  }
 
   static of(files: readonly WalkedFile[]): StampList {
     const list = new StampList();
@@ -60,21 +66,33 @@ export class StampList {
     return true;
   }
 
+  /**
+   * The stamps of files `start`, `start + 1`, … as a hashing thread sends them back: device,
+   * inode, mtime, size, mode per file (this list's layout).
+   */
+  setStamps(start: number, stamps: Float64Array): void {
+    this.numbers.set(stamps, start * FIELDS);
+  }
+
+  /** File `i` as a WalkedFile, under absolute directory `base` (as the walk found it). */
+  file(i: number, base: string): WalkedFile {
+    const n = this.numbers;
+    const at = i * FIELDS;
+    const relpath = this.relpaths[i]!;
+    return {
+      relpath,
+      abs: `${base}/${relpath}`,
+      dev: n[at]!,
+      ino: n[at + 1]!,
+      mtimeMs: n[at + 2]!,
+      size: n[at + 3]!,
+      mode: n[at + 4]!,
+    };
+  }
+
   /** The files as WalkedFiles, under absolute directory `base` (as the walk found them). */
   files(base: string): WalkedFile[] {
-    const n = this.numbers;
-    return this.relpaths.map((relpath, i) => {
-      const at = i * FIELDS;
-      return {
-        relpath,
-        abs: `${base}/${relpath}`,
-        dev: n[at]!,
-        ino: n[at + 1]!,
-        mtimeMs: n[at + 2]!,
-        size: n[at + 3]!,
-        mode: n[at + 4]!,
-      };
-    });
+    return this.relpaths.map((_, i) => this.file(i, base));
   }
 }
 

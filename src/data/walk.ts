@@ -58,15 +58,6 @@ export function walkBase(root: string, dir: string): string {
   return dir === '' ? root : `${root}/${dir}`;
 }
 
-function ignoreFileInside(here: string, dir: string): InputError {
-  return new InputError(
-    `${here}${IGNORE_FILE}: a .dvcignore file may not be inside a tracked directory`,
-    {
-      hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires`,
-    },
-  );
-}
-
 /** Called for each file a walk finds: its relpath inside the walked directory, absolute path and stat. */
 export type FileVisitor = (relpath: string, abs: string, st: Stats) => void;
 
@@ -88,15 +79,15 @@ export function visitFiles(
 }
 
 /**
- * The same walk without stat'ing regular files (the directory entry says what they are): `st`
- * is there only for entries that had to be stat'ed (symbolic links). For a caller that stats
- * each file where it opens it, on another thread.
+ * The same walk without stat'ing regular files (the directory entry says what they are; symbolic
+ * links are still stat'ed to apply the rules above). For a caller that stats each file where it
+ * opens it, on another thread.
  */
 export function visitFilesUnstated(
   root: string,
   dir: string,
   rules: IgnoreRules,
-  onFile: (relpath: string, abs: string, st?: Stats) => void,
+  onFile: (relpath: string, abs: string) => void,
 ): string[] {
   return walkEntries(root, dir, rules, false, onFile);
 }
@@ -127,32 +118,33 @@ function walkEntries(
         if (!rules.decideEntry(here, name, true)) visit(rel === '' ? name : `${rel}/${name}`, abs);
         continue;
       }
-      if (!statFiles && entry.isFile()) {
-        if (rules.decideEntry(here, name, false)) continue;
-        if (name === IGNORE_FILE) throw ignoreFileInside(here, dir);
-        onFile(rel === '' ? name : `${rel}/${name}`, abs);
-        continue;
-      }
-      let st: Stats;
-      try {
-        st = statSync(abs);
-      } catch (error) {
-        const code = errnoCode(error);
-        if (code === 'ENOENT' && entry.isSymbolicLink()) {
-          throw new InputError(`${here}${name}: dangling symbolic link`, {
-            cause: error,
-            hint: 'point the link at an existing file or remove it',
-          });
+      let st: Stats | undefined;
+      if (statFiles || !entry.isFile()) {
+        try {
+          st = statSync(abs);
+        } catch (error) {
+          const code = errnoCode(error);
+          if (code === 'ENOENT' && entry.isSymbolicLink()) {
+            throw new InputError(`${here}${name}: dangling symbolic link`, {
+              cause: error,
+              hint: 'point the link at an existing file or remove it',
+            });
+          }
+          throw fsError(error, here + name);
         }
-        throw fsError(error, here + name);
-      }
-      if (st.isDirectory()) {
-        if (!rules.decideEntry(here, name, true)) skippedDirLinks.push(here + name);
-        continue;
+        if (st.isDirectory()) {
+          if (!rules.decideEntry(here, name, true)) skippedDirLinks.push(here + name);
+          continue;
+        }
       }
       if (rules.decideEntry(here, name, false)) continue;
-      if (name === IGNORE_FILE) throw ignoreFileInside(here, dir);
-      if (!st.isFile()) {
+      if (name === IGNORE_FILE) {
+        throw new InputError(
+          `${here}${name}: a .dvcignore file may not be inside a tracked directory`,
+          { hint: `move its patterns to a .dvcignore above "${dir}", as DVC requires` },
+        );
+      }
+      if (st !== undefined && !st.isFile()) {
         throw new InputError(`${here}${name}: not a regular file (a socket, FIFO or device)`, {
           hint: 'data directories may hold only files and directories; move it out or list it in .dvcignore',
         });
