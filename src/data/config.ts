@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { RepoConfig, Remote } from '../spec/schema/repo-config.ts';
 import { mergeDvcConfigs, parseDvcConfig, type DvcConfig } from './dvc-config.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
-import type { StateCache } from './state.ts';
+import { parsedOnce, type StateCache } from './state.ts';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 
@@ -97,13 +96,9 @@ async function readDataSettings(
 ): Promise<DataSettings | undefined> {
   const text = readOptional(join(root, 'gitops-ml.yaml'), 'gitops-ml.yaml');
   if (text === undefined) return undefined;
-  const fingerprint = createHash('md5').update(text).digest('hex');
-  const known = state?.memo(MEMO_KEY, fingerprint);
-  if (known !== undefined) return JSON.parse(known) as DataSettings;
-  const { parseDataSettings } = await import('./config-parse.ts');
-  const settings = parseDataSettings(text);
-  state?.setMemo(MEMO_KEY, fingerprint, JSON.stringify(settings));
-  return settings;
+  return parsedOnce(state, MEMO_KEY, text, async () =>
+    (await import('./config-parse.ts')).parseDataSettings(text),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
@@ -181,6 +182,26 @@ export class StateCache {
       this.addedMemos.clear();
     }
   }
+}
+
+/**
+ * What `parse` makes of `text`, remembered in `state` under `key` against an md5 of the text: an
+ * unchanged file is answered without parsing it, so a parser loaded by `parse` (a dynamic import)
+ * is never loaded for it. The result must survive JSON; what throws is not remembered, so an error
+ * comes back every time.
+ */
+export async function parsedOnce<T>(
+  state: StateCache | undefined,
+  key: string,
+  text: string,
+  parse: () => Promise<T>,
+): Promise<T> {
+  const fingerprint = createHash('md5').update(text).digest('hex');
+  const known = state?.memo(key, fingerprint);
+  if (known !== undefined) return JSON.parse(known) as T;
+  const value = await parse();
+  state?.setMemo(key, fingerprint, JSON.stringify(value));
+  return value;
 }
 
 /** The state directory of the repository at `root`. */

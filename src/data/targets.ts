@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -7,7 +6,7 @@ import { errnoCode, fsError } from './fs-errors.ts';
 import type { HashName } from './hash-info.ts';
 import { LOCK_FILE } from './lock-name.ts';
 import { repoRelative } from './repo-path.ts';
-import type { StateCache } from './state.ts';
+import { parsedOnce, type StateCache } from './state.ts';
 
 /** A path whose data is versioned: recorded in a `.dvc` file or as a stage output in dvc.lock. */
 export interface Tracked {
@@ -114,13 +113,9 @@ const MEMO_KEY = 'tracked';
  */
 export async function listTracked(root: string, state?: StateCache): Promise<Tracked[]> {
   const sources = await readSources(root);
-  const fingerprint = createHash('md5').update(JSON.stringify(sources)).digest('hex');
-  const known = state?.memo(MEMO_KEY, fingerprint);
-  if (known !== undefined) return JSON.parse(known) as Tracked[];
-  const { parseTracked } = await import('./tracked-parse.ts');
-  const tracked = parseTracked(sources);
-  state?.setMemo(MEMO_KEY, fingerprint, JSON.stringify(tracked));
-  return tracked;
+  return parsedOnce(state, MEMO_KEY, JSON.stringify(sources), async () =>
+    (await import('./tracked-parse.ts')).parseTracked(sources),
+  );
 }
 
 /**
