@@ -5,8 +5,6 @@ import { execute } from '../cli/main.ts';
 import { reportError } from '../cli/report-error.ts';
 import { ExitCode } from '../errors.ts';
 import type { Forge } from '../forge/port.ts';
-import { createGitHubForge } from '../github/forge.ts';
-import { forgeSettings, parseRepoConfig } from '../github/settings.ts';
 import { readActionContext, type ActionContext } from './context.ts';
 import { ensureDuckDbBinding, needsDuckDb } from './duckdb-binding.ts';
 import { appendSummary, writeOutputs } from './files.ts';
@@ -23,6 +21,11 @@ export { ensureDuckDbBinding } from './duckdb-binding.ts';
 async function guardForks(context: ActionContext, inputs: ActionInputs, io: Io): Promise<void> {
   const pr = context.pullRequest;
   if (!pr?.fromFork || context.runner !== 'self-hosted') return;
+  // Only here: every other step of every job would load Octokit and its plugins for nothing.
+  const [{ createGitHubForge }, { forgeSettings, parseRepoConfig }] = await Promise.all([
+    import('../github/forge.ts'),
+    import('../github/settings.ts'),
+  ]);
   const urls = forgeSettings(undefined, io.env);
   let forge: Forge | undefined;
   let label = urls.forkLabel;

@@ -100,13 +100,13 @@ export const report: Command = {
       if (ctx.json) io.stdout.write(JSON.stringify({ published: false, pipelines: [] }) + '\n');
       return { exitCode: ExitCode.ok, outputs: { published: 'false' } };
     }
-    const markdown = renderLocal(models, version);
     if (number === undefined || !token || !repo) {
       if (args.values.pr !== undefined && (!token || !repo))
         throw new UsageError('--pr needs GitHub access', {
           hint: 'set GITHUB_TOKEN (or GH_TOKEN) and pass --repo owner/name (or set GITHUB_REPOSITORY)',
         });
       // No pull request to post to: the report is the output.
+      const markdown = renderLocal(models, version);
       if (ctx.json) io.stdout.write(JSON.stringify({ published: false, markdown }) + '\n');
       else io.stdout.write(markdown);
       return { exitCode: ExitCode.ok, summary: markdown, outputs: { published: 'false' } };
@@ -124,6 +124,7 @@ export const report: Command = {
         ? action.pullRequest
         : await forge.getPullRequest(number);
     if (pr.fromFork) {
+      const markdown = renderLocal(models, version);
       io.stderr.write(
         `${ctx.style.red('✗')} refusing to write to #${number}: it comes from a fork (${pr.head.repo ?? 'deleted'}); nothing was committed, commented or checked. The report is in the job summary.\n`,
       );

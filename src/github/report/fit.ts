@@ -30,10 +30,16 @@ function truncate(markdown: string, budget: number, note: string): string {
 export function fitReport(
   model: ReportModel,
   ctx: RenderContext,
-  options: { budget: number; note: string; svgFor?: RenderOptions['svgFor'] },
+  options: {
+    budget: number;
+    note: string;
+    svgFor?: RenderOptions['svgFor'];
+    /** The full report with the same model, ctx and svgFor, when the caller has it already. */
+    full?: string;
+  },
 ): Fitted {
   const base = options.svgFor ? { svgFor: options.svgFor } : {};
-  const full = renderReport(model, ctx, { ...base, detail: 'full' });
+  const full = options.full ?? renderReport(model, ctx, { ...base, detail: 'full' });
   if (full.length <= options.budget) return { body: full, shortened: false };
   for (const noCharts of [false, true]) {
     const compact = renderReport(model, ctx, {

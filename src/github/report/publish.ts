@@ -10,7 +10,7 @@ import type {
   StickyComment,
 } from '../../forge/port.ts';
 import { stickyMarker } from '../../forge/sticky.ts';
-import { COMMENT_BUDGET, fitReport, SUMMARY_BUDGET } from './fit.ts';
+import { COMMENT_BUDGET, fitReport, needsOverflow, SUMMARY_BUDGET } from './fit.ts';
 import { REPORT_DIR, type ReportModel } from './model.ts';
 import type { RenderContext } from './render-context.ts';
 import { headline, renderReport } from './render.ts';
@@ -79,9 +79,8 @@ function plan(options: PublishOptions, ctx: RenderContext): Plan[] {
           svg.set(i, reportPath(options.rootPrefix, `${model.pipeline}-chart-${i + 1}.svg`));
       });
     const svgFor = options.charts === 'svg' ? (i: number) => svg.get(i) : undefined;
-    const full = renderReport(model, ctx, { detail: 'full', ...(svgFor ? { svgFor } : {}) });
     const overflow =
-      options.commitBack && full.length > COMMENT_BUDGET
+      options.commitBack && needsOverflow(model, ctx, svgFor)
         ? reportPath(options.rootPrefix, `${model.pipeline}.md`)
         : undefined;
     return { model, svg, overflow };
@@ -174,8 +173,11 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
   const ctx: RenderContext = { ...options.links, sha: head };
   const failures: unknown[] = [];
   const published: PublishedPipeline[] = [];
+  const fulls: string[] = [];
   for (const { model, svg, overflow } of plans) {
     const svgFor = options.charts === 'svg' ? (i: number) => svg.get(i) : undefined;
+    const full = renderReport(model, ctx, { detail: 'full', ...(svgFor ? { svgFor } : {}) });
+    fulls.push(full);
     const link = overflow
       ? `**The full report is too long for a comment**: [${overflow}](${options.links.repoUrl}/blob/${head}/${overflow}).`
       : `**The full report is too long for a comment**: see the job summary${options.links.runUrl ? ` of [the workflow run](${options.links.runUrl})` : ''}.`;
@@ -183,11 +185,13 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
     const fitted = fitReport(model, ctx, {
       budget: COMMENT_BUDGET - marker.length - 1,
       note: link,
+      full,
       ...(svgFor ? { svgFor } : {}),
     });
     const forCheck = fitReport(model, ctx, {
-      budget: 60_000,
+      budget: COMMENT_BUDGET,
       note: link,
+      full,
       ...(svgFor ? { svgFor } : {}),
     });
     let checkRun: CheckRun | undefined;
@@ -227,24 +231,12 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
     head,
     commit,
     pipelines: published,
-    summary: summaryOf(models, ctx, plans, options.charts),
+    summary: summaryOf(fulls),
   };
 }
 
 /** The job summary: every full report, within the 1 MiB a step may write. */
-function summaryOf(
-  models: readonly ReportModel[],
-  ctx: RenderContext,
-  plans: readonly Plan[],
-  charts: ChartMode,
-): string {
-  const parts = models.map((model, k) => {
-    const svg = plans[k]!.svg;
-    return renderReport(model, ctx, {
-      detail: 'full',
-      ...(charts === 'svg' ? { svgFor: (i: number) => svg.get(i) } : {}),
-    });
-  });
+function summaryOf(parts: readonly string[]): string {
   const text = parts.join('\n---\n\n');
   return text.length <= SUMMARY_BUDGET
     ? text
