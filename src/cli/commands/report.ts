@@ -4,11 +4,9 @@ import { readActionContext } from '../../action/context.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { PullRequest, RepoId } from '../../forge/port.ts';
 import { git } from '../../git/run.ts';
-import { createGitHubForge } from '../../github/forge.ts';
 import { REPORT_DIR } from '../../github/report/model.ts';
 import { publishReport, renderLocal, type PublishResult } from '../../github/report/publish.ts';
 import { readReportModels } from '../../github/report/store.ts';
-import { forgeSettings, readRepoConfig } from '../../github/settings.ts';
 import { version } from '../../version.ts';
 import type { Command, CommandContext, CommandOutcome } from '../command.ts';
 
@@ -111,6 +109,11 @@ export const report: Command = {
       else io.stdout.write(markdown);
       return { exitCode: ExitCode.ok, summary: markdown, outputs: { published: 'false' } };
     }
+    // GitHub's client (Octokit and its plugins) loads only when there is a pull request to post to.
+    const [{ createGitHubForge }, { forgeSettings, readRepoConfig }] = await Promise.all([
+      import('../../github/forge.ts'),
+      import('../../github/settings.ts'),
+    ]);
     const settings = forgeSettings(await readRepoConfig(ctx.root), io.env);
     const forge = createGitHubForge({
       repo,

@@ -19,7 +19,6 @@ import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { validateRepo } from '../../spec/validate.ts';
 import type { Command, CommandContext } from '../command.ts';
 import { cliRunLog, runMarkdown } from '../run-log.ts';
-import { sweepCommand } from './run-sweep.ts';
 
 /** SIGINT/SIGTERM stop the run cleanly (children killed, outputs put back); a second SIGINT exits. */
 function interruptOnSignals(controller: AbortController, ctx: CommandContext): () => void {
@@ -168,6 +167,8 @@ export const run: Command = {
         const execute: ExecuteStages = (selected, inputs) =>
           runStages(selected, { ...options, ...inputs });
         const { store, signal } = options;
+        // Loaded only for a sweep: it brings the report writers with it.
+        const { sweepCommand } = await import('./run-sweep.ts');
         return await sweepCommand(
           {
             validation,
