@@ -10,8 +10,6 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Matches names made by tempPathFor. */
-export const tempNamePattern = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 /** Write a file so that readers see the old or the new content, never a part. */
 export async function writeFileAtomic(

@@ -10,10 +10,6 @@ export { floatRepr, PyFloat };
 export type PyValue =
   string | number | boolean | null | PyFloat | PyValue[] | { [key: string]: PyValue };
 
-export function isPyFloat(v: unknown): v is PyFloat {
-  return v instanceof PyFloat;
-}
-
 /** Numeric (int or float, not bool) as Python's isinstance(v, (int, float)) minus bools. */
 export function isNumeric(v: unknown): v is number | PyFloat {
   return typeof v === 'number' || v instanceof PyFloat;

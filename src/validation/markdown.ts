@@ -1,7 +1,7 @@
-// Validation results as compact Markdown for a pull-request comment or a job summary. Pure: the PR
-// report embeds `renderValidationMarkdown(results)` as it is.
+// Validation results as compact Markdown for the job summary of `data validate`. Pure. (The PR
+// report renders its data checks itself, from the report model: github/report/sections/validation.ts.)
 
-import { describeColumn, formatScore } from './drift/result.ts';
+import { formatScore } from './drift/result.ts';
 import type { JsonValue } from './engine.ts';
 import type { CheckResult, DatasetResult, DatasetStatus, ValidationReport } from './results.ts';
 
@@ -156,9 +156,4 @@ export function renderValidationMarkdown(
     else out.push(`<details><summary>${title}</summary>`, '', ...table, '', '</details>');
   }
   return out.join('\n') + '\n';
-}
-
-/** One line per drifted column, for text output. */
-export function driftLines(d: DatasetResult): string[] {
-  return (d.drift?.columns ?? []).filter((c) => c.drifted).map(describeColumn);
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { hashSubdir, isValidOid, oidRelPath } from '../data/hash-info.ts';
 
 export interface Producer {
   pipeline: string;
@@ -55,11 +56,11 @@ export function findPointer(root: string, path: string): Pointer | undefined {
 
 /** True when the object a pointer names is in the local cache (DVC 3 layout, or DVC 2). */
 function inCache(root: string, cacheDir: string, md5: string): boolean {
-  const id = md5.replace(/\.dir$/, '');
-  if (!/^[0-9a-f]{32}$/.test(id)) return false;
-  const name = `${md5.slice(0, 2)}/${md5.slice(2)}`;
+  if (!isValidOid(md5)) return false;
+  const name = oidRelPath(md5);
   return (
-    existsSync(join(root, cacheDir, 'files', 'md5', name)) || existsSync(join(root, cacheDir, name))
+    existsSync(join(root, cacheDir, hashSubdir('md5'), name)) ||
+    existsSync(join(root, cacheDir, hashSubdir('md5-dos2unix'), name))
   );
 }
 

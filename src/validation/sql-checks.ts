@@ -13,7 +13,7 @@ import {
   type Outcome,
   type PlannedCheck,
 } from './plan.ts';
-import { ident, str } from './sql.ts';
+import { ident, str, trimQuery } from './sql.ts';
 
 export function planReferences(
   ctx: DatasetContext,
@@ -121,7 +121,7 @@ export function planSql(ctx: DatasetContext, query: string, spec: CheckSpec): Pl
       return { type: 'done', result: errorResult(spec, other.unavailable) };
     views.push(`${ident(name)} AS (SELECT * FROM ${other.relation})`);
   }
-  const body = query.trim().replace(/;\s*$/, '');
+  const body = trimQuery(query);
   const failingRowsSql = `WITH ${views.join(',\n  ')}\n${body}`;
   return {
     type: 'query',
@@ -160,7 +160,7 @@ function planPredicate(
     type: 'aggregate',
     spec: {
       ...spec,
-      failingRowsSql: `WITH data AS (SELECT * FROM ${ctx.relation})\n${query.trim().replace(/;\s*$/, '')}`,
+      failingRowsSql: `WITH data AS (SELECT * FROM ${ctx.relation})\n${trimQuery(query)}`,
     },
     evaluate(r) {
       const failing = toNumber(r[agg.unexpected]);

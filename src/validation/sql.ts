@@ -29,9 +29,9 @@ export function list(items: readonly string[]): string {
   return `[${items.join(', ')}]`;
 }
 
-/** Remove one trailing semicolon and surrounding space from a user query. */
+/** A user query without surrounding space and its trailing semicolon, to embed in a WITH. */
 export function trimQuery(sql: string): string {
-  return sql.trim().replace(/;\s*$/, '').trim();
+  return sql.trim().replace(/;\s*$/, '');
 }
 
 /** Text as printed in results: absolute paths under `root` (in SQL, in messages) become relative. */

@@ -1,24 +1,16 @@
-import { writeFileSync, renameSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../data/atomic.ts';
+import { basename, resolve } from 'node:path';
 import { InputError, UsageError } from '../../errors.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { loadRepo } from '../../spec/load.ts';
 import { DatasetFormat } from '../../spec/schema/validation.ts';
-import { openDuckDb } from '../../validation/duckdb.ts';
+import { openEngine } from '../../validation/open-engine.ts';
 import { renderProfileText } from '../../validation/profile-text.ts';
 import { profileSource } from '../../validation/profile.ts';
-import { engineSettings, sqlTrace } from '../../validation/settings.ts';
 import { openSource } from '../../validation/source.ts';
 import { suggestYaml } from '../../validation/suggest.ts';
 import type { Command } from '../command.ts';
-import { engineOptions } from './data-validate.ts';
-
-/** Write a file atomically: a temporary file in the same directory, then rename. */
-function writeAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temp, text);
-  renameSync(temp, path);
-}
+import { engineFlags, engineOptions } from './engine-options.ts';
 
 /** A dataset name for the suggested suite, from the file name: `data/raw/penguins.csv` → penguins. */
 function datasetName(path: string): string {
@@ -55,14 +47,7 @@ export const dataProfile: Command = {
     if (parsedFormat && !parsedFormat.success)
       throw new UsageError(`--format ${String(format)}: expected csv, tsv, parquet, json or jsonl`);
     const { repo } = await loadRepo(nodeRepoReader(ctx.root));
-    const engine = await openDuckDb({
-      ...engineSettings(ctx.root, repo.config?.data, {
-        threads: args.values.threads as string | undefined,
-        memoryLimit: args.values['memory-limit'] as string | undefined,
-        tempDirectory: args.values['temp-dir'] as string | undefined,
-      }),
-      trace: sqlTrace(ctx.io.env, ctx.io.stderr),
-    });
+    const engine = await openEngine(ctx.root, repo.config?.data, ctx.io, engineFlags(args));
     let profile;
     try {
       const source = await openSource(
@@ -79,7 +64,7 @@ export const dataProfile: Command = {
     if (typeof args.values.out === 'string') {
       const out = resolve(ctx.root, args.values.out);
       try {
-        writeAtomic(out, json);
+        await writeFileAtomic(out, json);
       } catch (error) {
         throw new InputError(`cannot write ${args.values.out}: ${(error as Error).message}`, {
           cause: error,

@@ -3,19 +3,13 @@ import { ExitCode, SpecError, UsageError } from '../../errors.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
 import { didYouMean } from '../../spec/suggest.ts';
 import { validateRepo } from '../../spec/validate.ts';
-import { openDuckDb } from '../../validation/duckdb.ts';
+import { openEngine } from '../../validation/open-engine.ts';
 import { renderValidationMarkdown } from '../../validation/markdown.ts';
-import { engineSettings, sqlTrace } from '../../validation/settings.ts';
 import { checkDiagnostic, renderValidationText, resultDiagnostics } from '../../validation/text.ts';
 import { exitCodeOf, pipelineTarget, validatePipeline } from '../../validation/validate.ts';
 import type { Command } from '../command.ts';
+import { engineFlags, engineOptions } from './engine-options.ts';
 import { annotation } from '../render.ts';
-
-export const engineOptions = {
-  threads: { type: 'string' },
-  'memory-limit': { type: 'string' },
-  'temp-dir': { type: 'string' },
-} as const;
 
 /** `pipeline` or `pipeline:dataset`. */
 function parseTarget(positionals: readonly string[]): { pipeline: string; dataset?: string } {
@@ -70,12 +64,7 @@ export const dataValidate: Command = {
         },
       );
     }
-    const settings = engineSettings(ctx.root, repo.repo.config?.data, {
-      threads: args.values.threads as string | undefined,
-      memoryLimit: args.values['memory-limit'] as string | undefined,
-      tempDirectory: args.values['temp-dir'] as string | undefined,
-    });
-    const engine = await openDuckDb({ ...settings, trace: sqlTrace(ctx.io.env, ctx.io.stderr) });
+    const engine = await openEngine(ctx.root, repo.repo.config?.data, ctx.io, engineFlags(args));
     let report;
     try {
       report = await validatePipeline(

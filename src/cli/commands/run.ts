@@ -104,14 +104,12 @@ export const run: Command = {
       root: ctx.root,
       cacheDir: validation.repo.config?.data.cache?.dir ?? '.dvc/cache',
       // Validation code and DuckDB load with the first suite checked, never on a cached run.
-      engine: async () => {
-        const { openDuckDb } = await import('../../validation/duckdb.ts');
-        const { engineSettings, sqlTrace } = await import('../../validation/settings.ts');
-        return openDuckDb({
-          ...engineSettings(ctx.root, validation.repo.config?.data),
-          trace: sqlTrace(ctx.io.env, ctx.io.stderr),
-        });
-      },
+      engine: async () =>
+        (await import('../../validation/open-engine.ts')).openEngine(
+          ctx.root,
+          validation.repo.config?.data,
+          ctx.io,
+        ),
       onResult: async (result, pipeline) => {
         const { checkDiagnostic, renderValidationText } = await import('../../validation/text.ts');
         // The checks that did not pass, and drift only where found: the rest is in the report.
