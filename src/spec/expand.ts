@@ -60,6 +60,8 @@ export interface ResolvedPipeline {
   name: string;
   context: TemplateContext;
   stages: ResolvedStage[];
+  /** The params file its stages read by default: its own `params:`, else the repository's. */
+  paramsFile: string;
   /** False when a stage could not be expanded or an output kept an unresolved ${}. */
   exact: boolean;
 }
@@ -71,12 +73,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The `${}` context of a pipeline: the repo params file, then `vars`, plus `params.` as an alias. */
-export function pipelineContext(
+function pipelineContext(
   spec: SpecFile<Pipeline>,
   repo: LoadedRepo,
+  paramsFile: string,
   problems: Problems,
 ): TemplateContext {
-  const paramsFile = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
   const base = repo.params.get(paramsFile)?.data;
   const params = isRecord(base) ? base : {};
   // `${params.x}` reads the params file unless it defines a key named "params" itself.
@@ -392,8 +394,8 @@ export function resolvePipeline(
   findings: Findings,
 ): ResolvedPipeline {
   const problems = findings.in(spec.source);
-  const context = pipelineContext(spec, repo, problems);
-  const defaultParams = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
+  const paramsFile = normalizePath(spec.data.params?.[0] ?? repo.paramsFile);
+  const context = pipelineContext(spec, repo, paramsFile, problems);
   const stages: ResolvedStage[] = [];
   const names = new Map<string, YamlPath>();
   let exact = true;
@@ -412,7 +414,7 @@ export function resolvePipeline(
         continue;
       }
       names.set(instance.name, instance.at);
-      const stage = resolveInstance(spec.name, key, instance, defaultParams, problems);
+      const stage = resolveInstance(spec.name, key, instance, paramsFile, problems);
       if (!stage) exact = false;
       else {
         if (stage.outs.some((o) => o.path.includes('${'))) exact = false;
@@ -420,5 +422,5 @@ export function resolvePipeline(
       }
     }
   }
-  return { spec, name: spec.name, context, stages, exact };
+  return { spec, name: spec.name, context, stages, paramsFile, exact };
 }

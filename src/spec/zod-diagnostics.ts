@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostic.ts';
+import { diagnosticAt } from './findings.ts';
 import { closest } from './suggest.ts';
 import { isScalar } from 'yaml';
-import { locate, walk, type YamlPath, type YamlSource } from './yaml-source.ts';
+import { walk, type YamlPath, type YamlSource } from './yaml-source.ts';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -59,14 +60,7 @@ function collect(
   const rel = [...relBase, ...(issue.path as (string | number)[])];
   const path = [...base, ...rel];
   const push = (message: string, at: 'value' | 'key', code: string, where: YamlPath = path) =>
-    out.push({
-      file: source.file,
-      span: locate(source, where, at),
-      severity: 'error',
-      code,
-      message,
-      path: where,
-    });
+    out.push(diagnosticAt(source, where, message, code, { at }));
 
   switch (issue.code) {
     case 'invalid_type': {

@@ -1,6 +1,5 @@
 import { formatLocation } from '../../diagnostic.ts';
 import { UsageError } from '../../errors.ts';
-import { pipelineParamsFile } from '../../spec/checks/pipelines.ts';
 import { resolvePipeline, type ResolvedPipeline, type ResolvedStage } from '../../spec/expand.ts';
 import { Findings } from '../../spec/findings.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
@@ -66,7 +65,7 @@ export function planSweep(
     pipeline,
     sweep,
     objective,
-    paramsFile: pipelineParamsFile(repo, pipeline),
+    paramsFile: pipeline.paramsFile,
     selection,
     trials: assignments.map((params, index) => ({
       index,

@@ -1,5 +1,4 @@
 import type { ResolvedPipeline, ResolvedStage } from '../expand.ts';
-import { normalizePath } from '../path-index.ts';
 import type { LoadedRepo } from '../repo.ts';
 import { didYouMean } from '../suggest.ts';
 import { getDotted } from '../template.ts';
@@ -250,16 +249,12 @@ function checkDatasets(
   });
 }
 
-/** The params file a pipeline's bare param keys (and its sweep) refer to. */
-export function pipelineParamsFile(repo: LoadedRepo, pipeline: ResolvedPipeline): string {
-  return normalizePath(pipeline.spec.data.params?.[0] ?? repo.paramsFile);
-}
 
 function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Findings): void {
   const { data, source } = pipeline.spec;
   const sweep = data.sweep;
   if (!sweep) return;
-  const fileName = pipelineParamsFile(repo, pipeline);
+  const fileName = pipeline.paramsFile;
   const file = repo.params.get(fileName);
   const used = new Set(pipeline.stages.flatMap((s) => s.params.map((p) => p.key)));
   for (const [key, space] of Object.entries(sweep.params)) {
