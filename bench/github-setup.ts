@@ -6,6 +6,7 @@ import { GitHubEmulator } from '../test/emulator/index.ts';
 import { penguinsReport } from '../test/support/report-data.ts';
 
 export { GitHubEmulator, writeReportModel, penguinsReport };
+export { basicCredential } from '../src/github/git-transport.ts';
 
 export async function pullRequestWithComments(root: string, comments: number) {
   const gh = await GitHubEmulator.start();

@@ -1,6 +1,5 @@
 // GitHub API requests used by one `gitops-ml report` on a pull request with 60 comments, counted
 // from the emulator's request log (target: at most 5), and its wall time next to bare node.
-import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,12 +46,11 @@ export async function run_({ root }) {
   const results = [];
   try {
     const workspace = join(dir, 'workspace');
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     const auth = {
       ...process.env,
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: 'http.extraheader',
-      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+      GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${setup.basicCredential(token)}`,
     };
     await run(
       'git',

@@ -28,7 +28,7 @@ interface GitOutcome {
  */
 export function gitAuthEnv(remote: GitRemote): Record<string, string> {
   const origin = new URL(remote.url).origin;
-  const basic = Buffer.from(`x-access-token:${remote.token}`).toString('base64');
+  const basic = basicCredential(remote.token);
   const entries: [string, string][] = [
     ['http.extraheader', ''],
     [`http.${origin}/.extraheader`, ''],

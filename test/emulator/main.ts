@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { basicCredential } from '../../src/github/git-transport.ts';
 import { GitHubEmulator } from './index.ts';
 
 const { values } = parseArgs({
@@ -50,7 +51,7 @@ if (values.from) {
   await gh.state.syncRefs(repo);
 }
 const token = gh.issueToken('github-actions[bot]');
-const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+const basic = basicCredential(token);
 console.log(`GitHub emulator: ${gh.serverUrl} (REST at ${gh.apiUrl}), repository ${values.repo}
 
 export GITHUB_API_URL=${gh.apiUrl}

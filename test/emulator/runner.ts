@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { parse } from 'yaml';
+import { basicCredential } from '../../src/github/git-transport.ts';
 import { projectRoot } from '../support/temp.ts';
 import type { GitHubEmulator } from './index.ts';
 
@@ -43,7 +44,7 @@ export function git(
 
 /** git config that authenticates to the emulator the way actions/checkout does. */
 export function checkoutAuth(token: string): Record<string, string> {
-  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  const basic = basicCredential(token);
   return {
     GIT_CONFIG_COUNT: '1',
     GIT_CONFIG_KEY_0: 'http.extraheader',
