@@ -34,17 +34,36 @@ export function isRecord(v: unknown): v is { [key: string]: PyValue } {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat);
 }
 
-/** Python's `==` between two values, for "did it change?". */
-export function pyEqual(a: PyValue, b: PyValue): boolean {
-  if (isNumeric(a) && isNumeric(b)) return toNumber(a) === toNumber(b);
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => pyEqual(x, b[i]!));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
+/**
+ * Python's `==` between two values, for "did it change?" (1 == 1.0; lists, objects and the Maps
+ * of parsed YAML compared deeply; booleans are not numbers here).
+ */
+export function pyEqual(a: unknown, b: unknown): boolean {
+  const num = (v: unknown) =>
+    v instanceof PyFloat ? v.value : typeof v === 'number' ? v : undefined;
+  const x = num(a);
+  const y = num(b);
+  if (x !== undefined || y !== undefined) return x === y;
+  if (Array.isArray(a) || Array.isArray(b)) {
     return (
-      ka.length === Object.keys(b).length &&
-      ka.every((k) => Object.hasOwn(b, k) && pyEqual(a[k]!, b[k]!))
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((v, i) => pyEqual(v, b[i]))
     );
+  }
+  const entries = (v: unknown): [string, unknown][] | undefined =>
+    v instanceof Map
+      ? [...(v as Map<string, unknown>).entries()]
+      : v !== null && typeof v === 'object'
+        ? Object.entries(v)
+        : undefined;
+  const ea = entries(a);
+  const eb = entries(b);
+  if (ea || eb) {
+    if (!ea || !eb || ea.length !== eb.length) return false;
+    const mb = new Map(eb);
+    return ea.every(([k, v]) => mb.has(k) && pyEqual(v, mb.get(k)));
   }
   return a === b;
 }

@@ -1,4 +1,5 @@
 import type { ResolvedStage } from '../spec/expand.ts';
+import { pyEqual } from '../metrics/pyvalue.ts';
 import { PyFloat } from '../python.ts';
 
 /** What dvc.lock records for a path (structurally the data layer's LockEntry). */
@@ -46,37 +47,6 @@ function sameCmd(a: string | string[], b: string | string[]): boolean {
   const x = list(a);
   const y = list(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-/** Equality of param values as Python compares them (1 == 1.0), through Maps, lists and objects. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  const num = (v: unknown) =>
-    v instanceof PyFloat ? v.value : typeof v === 'number' ? v : undefined;
-  const x = num(a);
-  const y = num(b);
-  if (x !== undefined || y !== undefined) return x === y;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) &&
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((v, i) => sameValue(v, b[i]))
-    );
-  }
-  const entries = (v: unknown): [string, unknown][] | undefined =>
-    v instanceof Map
-      ? [...(v as Map<string, unknown>).entries()]
-      : v !== null && typeof v === 'object'
-        ? Object.entries(v)
-        : undefined;
-  const ea = entries(a);
-  const eb = entries(b);
-  if (ea || eb) {
-    if (!ea || !eb || ea.length !== eb.length) return false;
-    const mb = new Map(eb);
-    return ea.every(([k, v]) => mb.has(k) && sameValue(v, mb.get(k)));
-  }
-  return a === b;
 }
 
 function show(v: unknown): string {
@@ -136,7 +106,7 @@ export function decide(
     const was = locked.params?.[ref.file]?.[ref.key];
     const now = observed.params[ref.file]?.[ref.key];
     if (was === undefined && now !== undefined) reasons.push(`param ${ref.key} added`);
-    else if (!sameValue(was, now))
+    else if (!pyEqual(was, now))
       reasons.push(`param ${ref.key} changed: ${show(was)} → ${show(now)}`);
   }
   for (const [file, values] of Object.entries(locked.params ?? {})) {

@@ -7,7 +7,8 @@ import type { RepoConfig } from '../../spec/schema/repo-config.ts';
 import { getDotted } from '../../spec/template.ts';
 import { writeFileAtomic } from '../../data/atomic.ts';
 import { leaderboard } from '../sweep.ts';
-import { sameValue, type LockedStage } from '../status.ts';
+import { pyEqual } from '../../metrics/pyvalue.ts';
+import type { LockedStage } from '../status.ts';
 import { lockFiles } from './lock-store.ts';
 import type { ParamsFiles } from './observe.ts';
 import { ParamsGuard, recoverParams } from './params-guard.ts';
@@ -190,7 +191,7 @@ async function runTrial(
 function appliedText(options: SweepOptions, plan: SweepPlan, original: string, best: TrialRun) {
   const data = options.repo.params.get(plan.paramsFile)?.data;
   const unchanged = Object.entries(best.trial.params).every(([key, value]) =>
-    sameValue(getDotted(data, key).value, value),
+    pyEqual(getDotted(data, key).value, value),
   );
   return unchanged ? undefined : setParams(original, best.trial.params);
 }
