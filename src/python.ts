@@ -31,3 +31,8 @@ export function floatRepr(x: number): string {
   const ee = Math.abs(e) < 10 ? `0${Math.abs(e)}` : String(Math.abs(e));
   return `${sign}${m}e${e < 0 ? '-' : '+'}${ee}`;
 }
+
+/** Whether a number's YAML/JSON source text makes it a Python float (`1.0`, `1e3`, `.inf`, `nan`). */
+export function isFloatSource(source: string): boolean {
+  return /[.eE]|inf|nan/i.test(source);
+}

@@ -10,7 +10,6 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-
 /** Write a file so that readers see the old or the new content, never a part. */
 export async function writeFileAtomic(
   path: string,

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isFloatSource } from '../python.ts';
 import { PyFloat, type PyValue } from './pyvalue.ts';
 import { splitCsvLine } from './csv.ts';
 import type { FileState } from './diff.ts';
@@ -28,8 +29,6 @@ export function readValues(path: string, text: string): ReadResult {
   }
 }
 
-const FLOAT_SOURCE = /[.eE]|inf|nan/i;
-
 function toPy(node: unknown, depth = 0): PyValue {
   if (depth > 64) throw new Error('nested too deeply');
   if (node === null || node === undefined) return null;
@@ -45,7 +44,7 @@ function toPy(node: unknown, depth = 0): PyValue {
   if (isScalar(node)) {
     const v = node.value;
     if (typeof v === 'number') {
-      return Number.isInteger(v) && FLOAT_SOURCE.test(node.source ?? '') ? new PyFloat(v) : v;
+      return Number.isInteger(v) && isFloatSource(node.source ?? '') ? new PyFloat(v) : v;
     }
     if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
     // Other YAML scalars (binary, timestamps with custom tags) are compared as their text.

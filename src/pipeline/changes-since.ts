@@ -1,6 +1,5 @@
 import { changedFiles, mergeBase } from '../git/changes.ts';
-import { resolveRevision, revisionReader } from '../git/revision.ts';
-import { git } from '../git/run.ts';
+import { commitOf, resolveRevision, revisionReader } from '../git/revision.ts';
 import { resolvePipeline } from '../spec/expand.ts';
 import { Findings } from '../spec/findings.ts';
 import { loadRepo } from '../spec/load.ts';
@@ -31,9 +30,7 @@ export async function changesSince(
   since: string,
 ): Promise<ChangesSince> {
   const sinceSha = await resolveRevision(root, since);
-  const headSha = (
-    await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], { allowFailure: [1, 128] })
-  )?.stdout.trim();
+  const headSha = await commitOf(root, 'HEAD');
   const base = (headSha ? await mergeBase(root, sinceSha, headSha) : undefined) ?? sinceSha;
   const changed = await changedFiles(root, base);
   const reader = await revisionReader(root, base);

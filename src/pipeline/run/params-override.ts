@@ -1,7 +1,6 @@
 import { isScalar, parseDocument } from 'yaml';
+import { isFloatSource } from '../../python.ts';
 import type { Assignment } from '../sweep.ts';
-
-const FLOAT_SOURCE = /[.eE]|inf|nan/i;
 
 /**
  * A params file's text with `values` set at their dotted keys (`train.lr`), through the yaml
@@ -17,7 +16,7 @@ export function setParams(text: string, values: Assignment): string {
       doc.setIn(path, value);
       continue;
     }
-    const wasFloat = typeof node.value === 'number' && FLOAT_SOURCE.test(node.source ?? '');
+    const wasFloat = typeof node.value === 'number' && isFloatSource(node.source ?? '');
     node.value = value;
     if (wasFloat && typeof value === 'number' && Number.isInteger(value))
       node.minFractionDigits = Math.max(node.minFractionDigits ?? 0, 1);

@@ -249,7 +249,6 @@ function checkDatasets(
   });
 }
 
-
 function checkSweep(repo: LoadedRepo, pipeline: ResolvedPipeline, findings: Findings): void {
   const { data, source } = pipeline.spec;
   const sweep = data.sweep;
