@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StageReport, RunLog } from '../pipeline/run/report.ts';
+import type { StageAction, StageReport, RunLog } from '../pipeline/run/report.ts';
 import { formatMoney } from '../pipeline/cost.ts';
 import { formatDuration } from '../units.ts';
 import type { Io, Style } from './io.ts';
@@ -74,6 +74,15 @@ export function cliRunLog(io: Io, s: Style, actions: boolean): RunLog {
   };
 }
 
+/** The Result cell of a stage that did not fail (the others show the failure). */
+const SUMMARY_RESULT: Partial<Record<StageAction, string>> = {
+  ran: '✅ ran',
+  skipped: 'up to date',
+  restored: 'restored',
+  frozen: 'frozen',
+  'would-run': 'would run',
+};
+
 /** The run as a Markdown table, for the job summary. */
 export function runMarkdown(stages: readonly StageReport[]): string {
   const rows = stages.map((r) => {
@@ -82,16 +91,7 @@ export function runMarkdown(stages: readonly StageReport[]): string {
           .map((u) => `${u.utilizationMean ?? 'n/a'}% / ${u.energyWh.toFixed(1)} Wh`)
           .join(', ')
       : '';
-    const what =
-      r.action === 'ran'
-        ? '✅ ran'
-        : r.action === 'skipped'
-          ? 'up to date'
-          : r.action === 'restored'
-            ? 'restored'
-            : r.action === 'would-run'
-              ? 'would run'
-              : `❌ ${r.action}: ${r.error ?? ''}`;
+    const what = SUMMARY_RESULT[r.action] ?? `❌ ${r.action}: ${r.error ?? ''}`;
     return `| ${r.pipeline}:${r.stage} | ${what} | ${r.seconds ? formatDuration(r.seconds) : ''} | ${gpu} | ${r.cost.amount === null ? '' : formatMoney(r.cost)} |`;
   });
   return (
