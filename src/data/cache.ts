@@ -43,6 +43,16 @@ function stampOf(st: Stats): FileStamp {
   return { dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs, size: st.size };
 }
 
+function sameStamp(known: FileStamp | undefined, st: Stats): boolean {
+  return (
+    known !== undefined &&
+    known.dev === st.dev &&
+    known.ino === st.ino &&
+    known.mtimeMs === st.mtimeMs &&
+    known.size === st.size
+  );
+}
+
 const READ_ONLY = 0o444;
 
 /**
@@ -57,6 +67,12 @@ export class ObjectCache {
   readonly state: StateCache;
   readonly linker: Linker;
   private readonly madeDirs = new Set<string>();
+  /**
+   * Objects this process hashed or installed after hashing, by key: checked again, one whose
+   * (inode, mtime, size) did not change is not re-read. (The state cache cannot remember objects
+   * written in the last two seconds, and a pull checks out what it has just downloaded.)
+   */
+  private readonly verified = new Map<string, FileStamp>();
 
   constructor(dir: string, state: StateCache, linkTypes: readonly LinkType[]) {
     this.dir = dir;
@@ -90,6 +106,7 @@ export class ObjectCache {
   async install(temp: string, ref: ObjectRef): Promise<void> {
     await chmod(temp, READ_ONLY);
     await rename(temp, this.path(ref));
+    this.verified.set(objectKey(ref), stampOf(statSync(this.path(ref))));
   }
 
   /** Whether each object is present, by listing object directories (fast for many objects). */
@@ -185,7 +202,10 @@ export class ObjectCache {
           key,
           createHash('md5').update(bytes).digest('hex') === expectedDigest(ref) ? 'ok' : 'corrupt',
         );
-      } else if (this.state.get(st, ref.name) === ref.oid) {
+      } else if (
+        sameStamp(this.verified.get(key), st) ||
+        this.state.get(st, ref.name) === ref.oid
+      ) {
         result.set(key, 'ok');
       } else {
         toHash.push({ ref, path, st });
@@ -200,7 +220,10 @@ export class ObjectCache {
       );
       group.forEach((t, i) => {
         const ok = md5s[i] === t.ref.oid;
-        if (ok) this.state.set(stampOf(t.st), t.ref.oid, name);
+        if (ok) {
+          this.state.set(stampOf(t.st), t.ref.oid, name);
+          this.verified.set(objectKey(t.ref), stampOf(t.st));
+        }
         result.set(objectKey(t.ref), ok ? 'ok' : 'corrupt');
       });
     }
@@ -210,6 +233,7 @@ export class ObjectCache {
 
   /** Delete an object (it is read-only; its directory is not). */
   async remove(ref: ObjectRef): Promise<void> {
+    this.verified.delete(objectKey(ref));
     await rm(this.path(ref), { force: true });
   }
 

@@ -101,4 +101,20 @@ describe('push and pull with a directory remote', () => {
     // Nothing but objects in the cache: no temporary files left behind.
     expect(readdirSync(join(fresh.cache.dir, 'files/md5/37'))).toEqual([]);
   });
+
+  it('does not read a downloaded object again when the checkout verifies it, but sees a change', async () => {
+    const repo = await cachedRepo();
+    const dir = tempDir();
+    await pushObjects(repo.cache, new LocalRemote('r', dir), [DIR, FOO, BAR], fast);
+    const fresh = await openDataRepo(tempDir());
+    await pullObjects(fresh.cache, new LocalRemote('r', dir), [FOO, BAR, DIR], fast);
+    let read = 0;
+    const checked = await fresh.cache.verifyMany([FOO, BAR], (n) => (read += n));
+    expect([...checked.values()]).toEqual(['ok', 'ok']);
+    expect(read).toBe(0);
+    const object = fresh.cache.path(FOO);
+    chmodSync(object, 0o644);
+    writeFileSync(object, 'oof');
+    expect(await fresh.cache.verify(FOO)).toBe('corrupt');
+  });
 });
