@@ -4,9 +4,8 @@ import { statusOf } from '../../data/status.ts';
 import type { Command, CommandContext } from '../command.ts';
 import {
   byRemote,
-  jobsFrom,
   jobsOption,
-  openStore,
+  perRemote,
   printJson,
   remoteOption,
   trackedFor,
@@ -43,28 +42,23 @@ export const dataStatus: Command = {
   positionals: true,
   async run(args, ctx) {
     const withRemote = args.values.cloud === true || typeof args.values.remote === 'string';
-    const jobs = jobsFrom(args);
     const { statuses, remotes } = await withDataRepo(ctx, async (repo) => {
       const tracked = await trackedFor(repo, ctx, args);
       if (!withRemote) return { statuses: await statusOf(repo, tracked), remotes: [] as string[] };
-      const out: PathStatus[] = [];
+      // Each remote's outputs against it (its jobs as push and pull use them), then the rest.
       const groups = byRemote(repo, tracked, args);
-      for (const [name, group] of groups) {
-        const store = await openStore(repo, ctx, name);
-        try {
-          out.push(...(await statusOf(repo, group, { remote: store, ...(jobs ? { jobs } : {}) })));
-        } finally {
-          store.close();
-        }
-      }
-      const covered = new Set([...groups.values()].flat());
-      out.push(
-        ...(await statusOf(
-          repo,
-          tracked.filter((t) => !covered.has(t)),
-        )),
+      const checked = await perRemote(repo, ctx, args, tracked, 'checking', (group, store, o) =>
+        statusOf(repo, group, { remote: store, ...(o.jobs === undefined ? {} : { jobs: o.jobs }) }),
       );
-      return { statuses: out, remotes: [...groups.keys()] };
+      const covered = new Set([...groups.values()].flat());
+      const rest = await statusOf(
+        repo,
+        tracked.filter((t) => !covered.has(t)),
+      );
+      return {
+        statuses: [...checked.flatMap((c) => c.result), ...rest],
+        remotes: checked.map((c) => c.remote),
+      };
     });
     const clean = statuses.every((p) => p.states[0] === 'unchanged');
     if (ctx.json) printJson(ctx, { clean, remotes, paths: statuses });
