@@ -25,7 +25,7 @@ export interface Observed {
   deps: ReadonlyMap<string, { md5: string } | undefined>;
   /** Current hash of each output in the workspace, or undefined when it is missing. */
   outs: ReadonlyMap<string, { md5: string } | undefined>;
-  /** Outputs whose locked object is intact in the cache. */
+  /** Outputs missing from the workspace whose locked object is intact in the cache (restorable). */
   cached: ReadonlySet<string>;
   /** Current value of each param the stage reads: file → key → value. */
   params: Readonly<Record<string, Readonly<Record<string, unknown>>>>;

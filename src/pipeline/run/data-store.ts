@@ -6,9 +6,11 @@ import type { ArtifactStore, PathHash } from './store.ts';
 
 /** The runner's view of the data layer: DVC-3 hashes through the state cache, the DVC cache. */
 export function dataStore(repo: DataRepo): ArtifactStore {
+  const exists = (path: string) => existsSync(join(repo.root, path));
   return {
+    exists,
     async hash(path, legacy = false) {
-      if (!existsSync(join(repo.root, path))) return undefined;
+      if (!exists(path)) return undefined;
       const info = await hashPath(repo.root, path, {
         state: repo.state,
         name: legacy ? 'md5-dos2unix' : 'md5',

@@ -66,7 +66,8 @@ export async function observe(
   const cached = new Set<string>();
   for (const out of locked?.outs ?? []) {
     const declared = stage.outs.find((o) => o.path === out.path);
-    if (!declared?.cache || out.md5 === undefined) continue;
+    // Only an output missing from the workspace can be restored: the others need no cache check.
+    if (!declared?.cache || out.md5 === undefined || outs.get(out.path) !== undefined) continue;
     if (await store.has({ md5: out.md5, size: out.size ?? 0, nfiles: out.nfiles }))
       cached.add(out.path);
   }

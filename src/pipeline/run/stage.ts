@@ -208,9 +208,8 @@ export async function runStage(
         },
       };
     }
-    const missing: string[] = [];
-    for (const out of stage.outs)
-      if ((await ctx.store.hash(out.path)) === undefined) missing.push(out.path);
+    // Existence only: the outputs are hashed once, below (just written, each hash reads them).
+    const missing = stage.outs.filter((o) => !ctx.store.exists(o.path)).map((o) => o.path);
     if (missing.length > 0) {
       await backup.restore();
       return {

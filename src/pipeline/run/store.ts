@@ -11,6 +11,8 @@ export interface PathHash {
  * src/data, and by a small in-memory double only where a test is about the runner's logic.
  */
 export interface ArtifactStore {
+  /** Whether a workspace path exists (what `hash` returns undefined for, without hashing). */
+  exists(path: string): boolean;
   /** The current hash of a workspace path, or undefined when it does not exist. `legacy`: DVC 2's md5-dos2unix. */
   hash(path: string, legacy?: boolean): Promise<PathHash | undefined>;
   /** Whether the cache holds this object intact (for a directory: its manifest and every file). */
