@@ -127,13 +127,14 @@ export async function checkoutPath(
   const toWrite = entries.filter((e) => have.get(e.relpath) !== e.md5);
   const toRemove = existing.filter((f) => !wanted.has(f.relpath)).map((f) => f.relpath);
   if (!options.force) {
-    const lost = [
+    const replaced = [
       ...toWrite.filter((e) => have.has(e.relpath)).map((e) => e.relpath),
       ...toRemove,
-    ].filter((p) => {
-      const md5 = have.get(p)!;
-      return !repo.cache.presence([{ oid: md5, name: target.hashName }]).size;
-    });
+    ];
+    const objectOf = (p: string): ObjectRef => ({ oid: have.get(p)!, name: target.hashName });
+    // One presence check for all of them (it lists each object directory once).
+    const inCache = repo.cache.presence(replaced.map(objectOf));
+    const lost = replaced.filter((p) => !inCache.has(objectKey(objectOf(p))));
     if (lost.length > 0)
       refuse(
         rel,
