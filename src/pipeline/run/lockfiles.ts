@@ -6,6 +6,7 @@ import type { LockedStage } from '../status.ts';
  * Updates are per stage and atomic, so a failure later in a run keeps what earlier stages recorded.
  */
 export interface LockFiles {
+  /** A lock's stages: read once, then as this process updated them. */
   read(specFile: string): Promise<ReadonlyMap<string, LockedStage>>;
   update(specFile: string, stage: string, entry: LockedStage): Promise<void>;
 }

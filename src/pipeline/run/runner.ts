@@ -1,7 +1,7 @@
 import type { ResolvedPipeline, ResolvedStage } from '../../spec/expand.ts';
 import { costOf } from '../cost.ts';
 import { stageId } from '../graph.ts';
-import { decide, type Decision, type LockedStage } from '../status.ts';
+import { decide, type Decision } from '../status.ts';
 import { recoverBackups } from './backup.ts';
 import { checkFailure, type CheckOutcome, type DataChecks } from './data-checks.ts';
 import type { LockFiles } from './lockfiles.ts';
@@ -89,12 +89,9 @@ export async function runStages(
       options.log.note(`put back the outputs of ${stage}, left moved aside by an interrupted run`);
     }
   }
-  const locks = new Map<string, ReadonlyMap<string, LockedStage>>();
-  const lockOf = async (stage: ResolvedStage) => {
-    const file = stage.source.file;
-    if (!locks.has(file)) locks.set(file, await options.locks.read(file));
-    return locks.get(file)!.get(stage.name);
-  };
+  // The lock files keep what they read and what the run updates.
+  const lockOf = async (stage: ResolvedStage) =>
+    (await options.locks.read(stage.source.file)).get(stage.name);
   const willRun = new Set<string>();
   const ran = new Set<ResolvedPipeline>();
   let exitCode: RunResult['exitCode'] = 0;
@@ -196,14 +193,6 @@ export async function runStages(
     if (outcome.lock) {
       ran.add(pipeline);
       await options.locks.update(stage.source.file, stage.name, outcome.lock);
-      const file = stage.source.file;
-      locks.set(
-        file,
-        new Map([
-          ...(locks.get(file) ?? new Map<string, LockedStage>()),
-          [stage.name, outcome.lock],
-        ]),
-      );
       if (options.dataChecks && !record(await options.dataChecks.after(stage, pipeline))) break;
       continue;
     }
