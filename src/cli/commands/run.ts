@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { closeDataRepo, openDataRepo } from '../../data/index.ts';
 import { ExitCode, SpecError } from '../../errors.ts';
 import { formatLocation } from '../../diagnostic.ts';
@@ -11,6 +9,7 @@ import { StageGraph, selectStages } from '../../pipeline/graph.ts';
 import { dataStore } from '../../pipeline/run/data-store.ts';
 import { RunDataChecks } from '../../pipeline/run/data-checks.ts';
 import { lockFiles } from '../../pipeline/run/lock-store.ts';
+import { readParamsFiles } from '../../pipeline/run/params-files.ts';
 import { lockRepository } from '../../pipeline/run/repo-lock.ts';
 import { pipelinesRun } from '../../pipeline/run/report.ts';
 import { runStages, type RunOptions, type RunResult } from '../../pipeline/run/runner.ts';
@@ -135,10 +134,7 @@ export const run: Command = {
     const git = await gitAtStart;
     let result: RunResult;
     try {
-      const paramFiles = [...new Set(stages.flatMap((s) => s.params.map((p) => p.file)))];
-      const params = new Map<string, string>();
-      for (const file of paramFiles)
-        params.set(file, await readFile(join(ctx.root, file), 'utf8').catch(() => ''));
+      const params = await readParamsFiles(ctx.root, stages);
       const options: RunOptions = {
         root: ctx.root,
         config: validation.repo.config?.data,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readParamsFiles } from './params-files.ts';
 import type { ResolvedPipeline, ResolvedStage } from '../../spec/expand.ts';
 import type { LoadedRepo } from '../../spec/repo.ts';
 import type { RepoConfig } from '../../spec/schema/repo-config.ts';
@@ -78,13 +79,6 @@ export function sweepDirFor(pipeline: ResolvedPipeline): string {
 }
 
 const DONE = new Set(['ran', 'skipped', 'restored', 'frozen']);
-
-async function readParamsFiles(root: string, stages: readonly ResolvedStage[]) {
-  const params = new Map<string, string>();
-  for (const file of new Set(stages.flatMap((s) => s.params.map((p) => p.file))))
-    params.set(file, await readFile(join(root, file), 'utf8').catch(() => ''));
-  return params;
-}
 
 /** The lock entries of the stages a trial completed, read back from the lock files. */
 async function completedLocks(root: string, stages: readonly ResolvedStage[], result: RunResult) {
