@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,18 +6,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
 import { AuthError, ConflictError, ForgeError } from '../forge/errors.ts';
 import type { FileChange, Identity } from '../forge/port.ts';
+import { gitOutcome, type GitOutcome } from '../git/run.ts';
 
 /** Where to push and with what: the token travels in a header set through the environment. */
 export interface GitRemote {
   /** https://github.com/owner/repo.git (no credentials in it, ever). */
   url: string;
   token: string;
-}
-
-interface GitOutcome {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 /**
@@ -60,27 +54,10 @@ function runGit(
   env: Record<string, string>,
   input?: string | Uint8Array,
 ): Promise<GitOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      [...args],
-      { cwd: dir, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') {
-          reject(
-            new ForgeError(
-              (error as NodeJS.ErrnoException).code === 'ENOENT'
-                ? 'git is not installed or not on PATH'
-                : `git ${args[0]} failed: ${error.message}`,
-              { cause: error, hint: 'install git on the runner' },
-            ),
-          );
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
+  return gitOutcome(dir, args, {
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+    ...(input === undefined ? {} : { input }),
   });
 }
 
