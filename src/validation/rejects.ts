@@ -46,10 +46,14 @@ export async function lineNumbersAt(
   let next = 0;
   const stream = createReadStream(path, { end: wanted[wanted.length - 1] });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    for (let i = 0; i < chunk.length; i++) {
-      while (next < wanted.length && wanted[next] === position + i)
-        found.set(wanted[next++]!, line);
-      if (chunk[i] === 10) line++;
+    // From newline to newline: the offsets up to and including a newline are on the current line.
+    for (let i = 0; i < chunk.length;) {
+      const newline = chunk.indexOf(10, i);
+      const last = position + (newline === -1 ? chunk.length - 1 : newline);
+      while (next < wanted.length && wanted[next]! <= last) found.set(wanted[next++]!, line);
+      if (newline === -1) break;
+      line++;
+      i = newline + 1;
     }
     position += chunk.length;
   }
