@@ -1,5 +1,5 @@
 import type { components } from '@octokit/openapi-types';
-import { nodeId, repository } from '../bodies.ts';
+import { nodeId } from '../bodies.ts';
 import type { Signature } from '../git-store.ts';
 import {
   conflict,
@@ -15,7 +15,6 @@ import type { EmuRepo } from '../state.ts';
 
 type Schemas = components['schemas'];
 
-const SHA = /^[0-9a-f]{40}$/;
 /** GitHub serves file contents inline up to 1 MB; above that only the raw media type has them. */
 const INLINE_LIMIT = 1024 * 1024;
 
@@ -77,22 +76,6 @@ function signatureFrom(req: ApiRequest, value: unknown): Signature {
     name: v.name ?? fallback.name,
     email: v.email ?? fallback.email,
     date: v.date ?? fallback.date,
-  };
-}
-
-async function treeBody(req: ApiRequest, repo: EmuRepo, sha: string, recursive: boolean) {
-  const entries = await repo.git.tree(sha, recursive);
-  return {
-    sha,
-    url: `${req.urls.api}/repos/${repo.fullName}/git/trees/${sha}`,
-    truncated: false,
-    tree: entries.map((e) => ({
-      path: e.path,
-      mode: e.mode,
-      type: e.type,
-      sha: e.sha,
-      size: e.size,
-    })),
   };
 }
 
@@ -163,16 +146,6 @@ async function contentBody(
 }
 
 export const gitRoutes = [
-  route('GET', '/repos/{owner}/{repo}', (req) => json(200, repository(req.urls, repoOf(req)))),
-
-  route('GET', '/repos/{owner}/{repo}/git/ref/{+ref}', async (req) => {
-    const repo = repoOf(req);
-    const ref = `refs/${req.params.ref!}`;
-    const sha = (await repo.git.refs()).get(ref);
-    if (!sha) throw notFound();
-    return json(200, refBody(req, repo, ref, sha, (await repo.git.objectType(sha)) ?? 'commit'));
-  }),
-
   route('POST', '/repos/{owner}/{repo}/git/refs', (req) => {
     const repo = repoOf(req);
     const ref = requireString(req.body, 'ref', 'Reference');
@@ -206,83 +179,6 @@ export const gitRoutes = [
     });
   }),
 
-  route('DELETE', '/repos/{owner}/{repo}/git/refs/{+ref}', (req) => {
-    const repo = repoOf(req);
-    const ref = `refs/${req.params.ref!}`;
-    return writing(req, repo, async () => {
-      if (!(await repo.git.refs()).has(ref)) throw unprocessable('Reference does not exist');
-      await repo.git.deleteRef(ref);
-      return { status: 204 };
-    });
-  }),
-
-  route('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', async (req) => {
-    const repo = repoOf(req);
-    const sha = req.params.commit_sha!;
-    if (!SHA.test(sha) || (await repo.git.objectType(sha)) !== 'commit') throw notFound();
-    return json(200, await commitBody(req, repo, sha));
-  }),
-
-  route('POST', '/repos/{owner}/{repo}/git/commits', async (req) => {
-    const repo = repoOf(req);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const tree = requireString(body, 'tree', 'Commit');
-    const message = requireString(body, 'message', 'Commit');
-    const parents = Array.isArray(body.parents) ? (body.parents as string[]) : [];
-    if ((await repo.git.objectType(tree)) !== 'tree')
-      throw unprocessable('Tree SHA does not exist');
-    for (const p of parents)
-      if ((await repo.git.objectType(p)) !== 'commit')
-        throw unprocessable('Parent SHA does not exist or is not a commit object');
-    const author = signatureFrom(req, body.author);
-    const sha = await repo.git.writeCommit({
-      tree,
-      parents,
-      message,
-      author,
-      committer: body.committer ? signatureFrom(req, body.committer) : author,
-    });
-    return json(201, await commitBody(req, repo, sha));
-  }),
-
-  route('POST', '/repos/{owner}/{repo}/git/blobs', async (req) => {
-    const repo = repoOf(req);
-    const content = requireString(req.body, 'content', 'Blob');
-    const encoding = optionalString(req.body, 'encoding') ?? 'utf-8';
-    const sha = await repo.git.writeBlob(
-      Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'),
-    );
-    return json(201, { sha, url: `${req.urls.api}/repos/${repo.fullName}/git/blobs/${sha}` });
-  }),
-
-  route('POST', '/repos/{owner}/{repo}/git/trees', async (req) => {
-    const repo = repoOf(req);
-    const body = (req.body ?? {}) as { base_tree?: string; tree?: Record<string, unknown>[] };
-    if (!Array.isArray(body.tree))
-      throw unprocessable('Invalid request.', [
-        { resource: 'Tree', field: 'tree', code: 'missing_field' },
-      ]);
-    const changes = [];
-    for (const entry of body.tree) {
-      const path = typeof entry.path === 'string' ? entry.path : '';
-      const mode = typeof entry.mode === 'string' ? entry.mode : '100644';
-      let sha = entry.sha === null ? null : typeof entry.sha === 'string' ? entry.sha : undefined;
-      if (typeof entry.content === 'string')
-        sha = await repo.git.writeBlob(Buffer.from(entry.content));
-      if (sha === undefined) throw unprocessable('Must supply either tree.sha or tree.content');
-      changes.push({ path, mode, sha });
-    }
-    const sha = await repo.git.writeTree(body.base_tree, changes);
-    return json(201, await treeBody(req, repo, sha, false));
-  }),
-
-  route('GET', '/repos/{owner}/{repo}/git/trees/{tree_sha}', async (req) => {
-    const repo = repoOf(req);
-    const sha = await repo.git.resolve(`${req.params.tree_sha!}^{tree}`);
-    if (!sha) throw notFound();
-    return json(200, await treeBody(req, repo, sha, req.query.has('recursive')));
-  }),
-
   route('POST', '/repos/{owner}/{repo}/git/tags', async (req) => {
     const repo = repoOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -304,23 +200,6 @@ export const gitRoutes = [
       object: { sha: object, type, url: `${api}/git/${type}s/${object}` },
     };
     return json(201, created);
-  }),
-
-  route('GET', '/repos/{owner}/{repo}/git/tags/{tag_sha}', async (req) => {
-    const repo = repoOf(req);
-    const sha = req.params.tag_sha!;
-    if (!SHA.test(sha) || (await repo.git.objectType(sha)) !== 'tag') throw notFound();
-    const t = await repo.git.readTag(sha);
-    const api = `${req.urls.api}/repos/${repo.fullName}`;
-    return json(200, {
-      node_id: nodeId('TAG_', sha.length),
-      tag: t.tag,
-      sha,
-      url: `${api}/git/tags/${sha}`,
-      message: t.message,
-      tagger: t.tagger,
-      object: { sha: t.object, type: t.type, url: `${api}/git/${t.type}s/${t.object}` },
-    } satisfies Schemas['git-tag']);
   }),
 
   route('GET', '/repos/{owner}/{repo}/contents/{+path}', (req) => {
