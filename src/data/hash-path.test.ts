@@ -1,10 +1,11 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import { tempDir, writeFiles } from '../../test/support/temp.ts';
 import { hashPath, hashTree } from './hash-path.ts';
 import { MIN_PARALLEL_FILES } from './hash-pool.ts';
+import { comparePythonStr } from './python-json.ts';
 import { StateCache } from './state.ts';
 
 function repo(files: Record<string, string>): string {
@@ -210,6 +211,14 @@ describe('a large directory the state cache knows nothing about', () => {
       '.dvcignore': '*.tmp\n',
       'real/x': 'x',
       'd/junk.tmp': 'ignored',
+      // Names whose order differs between a per-directory sort and DVC's sort of whole relpaths
+      // ('-' and '0' around '/'), or between UTF-16 and code points (an astral character and U+E000).
+      'd/a/b': 'ab',
+      'd/a-c': 'a-c',
+      'd/a0': 'a0',
+      'd/\u{1F600}/x': 'emoji',
+      'd/\uE000': 'private use',
+      'd/\u00E9/x': 'e acute',
     };
     for (let i = 0; i < MIN_PARALLEL_FILES + 100; i++)
       files[`d/sub${i % 7}/f${i}.csv`] = `row ${i}\n`.repeat(i % 13);
@@ -224,7 +233,7 @@ describe('a large directory the state cache knows nothing about', () => {
       threads: 2,
       onFiles: (n) => (files0 += n),
     });
-    expect(files0).toBe(MIN_PARALLEL_FILES + 101);
+    expect(files0).toBe(MIN_PARALLEL_FILES + 107);
     // A state cache that knows some file takes the stat-ing walk.
     const warm = StateCache.memory();
     warm.set(
@@ -234,15 +243,46 @@ describe('a large directory the state cache knows nothing about', () => {
       1e13,
     );
     const stated = await hashTree(root, 'd', { state: warm, threads: 2 });
-    expect(unstated).toEqual(stated);
+    const shape = (t: typeof stated) => ({
+      md5: t.md5,
+      size: t.size,
+      nfiles: t.nfiles,
+      manifest: t.manifest.toString('ascii'),
+      files: t.files,
+      skippedDirLinks: t.skippedDirLinks,
+      fingerprint: t.stamps.fingerprint('md5'),
+    });
+    expect(shape(unstated)).toEqual(shape(stated));
+    // The walk found them in DVC's order: relpaths sorted as Python sorts str.
+    const relpaths = unstated.files.map((f) => f.relpath);
+    expect(relpaths).toEqual([...relpaths].sort(comparePythonStr));
+    expect(relpaths.indexOf('a-c')).toBeLessThan(relpaths.indexOf('a/b'));
+    expect(relpaths.indexOf('a/b')).toBeLessThan(relpaths.indexOf('a0'));
+    expect(relpaths.indexOf('\uE000')).toBeLessThan(relpaths.indexOf('\u{1F600}/x'));
     expect(unstated.skippedDirLinks).toEqual(['d/linked-dir']);
     expect(unstated.files.find((f) => f.relpath === 'linked-file')?.md5).toBe(
       '9dd4e461268c8034f5c8564e155c67a6',
     );
-    expect(unstated.walked.find((f) => f.relpath === 'sub1/f1.csv')?.mode).toBe(0o100755);
+    expect(unstated.files.find((f) => f.relpath === 'sub1/f1.csv')?.file.mode).toBe(0o100755);
     // What the threads learnt is in the state cache, as a stat-ing walk would have left it.
-    const learnt = unstated.walked.filter((f) => cold.get(f) !== undefined).length;
+    const learnt = unstated.files.filter((f) => cold.get(f.file) !== undefined).length;
     expect(learnt).toBe(0); // written just now: too recent to be trusted (RACY_MS)
+  });
+
+  it('leaves every file it hashed in the state cache once the files are old enough', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < MIN_PARALLEL_FILES + 10; i++) files[`d/s${i % 3}/f${i}`] = `file ${i}`;
+    const root = repo(files);
+    const old = new Date(Date.now() - 60_000);
+    for (const f of Object.keys(files)) utimesSync(join(root, f), old, old);
+    const dir = join(root, '.dvc/tmp/gitops-ml');
+    const state = StateCache.load(dir);
+    const tree = await hashTree(root, 'd', { state, threads: 2 });
+    await state.save();
+    // A later process finds each file's md5 by its stamps, without reading it.
+    const later = StateCache.load(dir);
+    for (const f of tree.files) expect(later.get(f.file)).toBe(f.md5);
+    expect(tree.files).toHaveLength(MIN_PARALLEL_FILES + 10);
   });
 
   it('reports a dangling link in a large directory as the stat-ing walk does', async () => {

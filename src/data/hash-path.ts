@@ -9,8 +9,15 @@ import { manifestBytes, manifestOid, sortEntries, type DirEntry } from './manife
 import { repoRelative } from './repo-path.ts';
 import { StampList, stampWalk } from './stamps.ts';
 import type { StateCache } from './state.ts';
-import { hashUnstated } from './hash-unstated.ts';
-import { readIgnoreFile, rulesFor, walkDir, type WalkedFile, type WalkResult } from './walk.ts';
+import { hashUnstated, type UnstatedTree } from './hash-unstated.ts';
+import {
+  readIgnoreFile,
+  rulesFor,
+  walkBase,
+  walkDir,
+  type WalkedFile,
+  type WalkResult,
+} from './walk.ts';
 
 export interface HashOptions {
   /** Remembers md5s by (inode, mtime, size); without one every file is read. */
@@ -39,11 +46,12 @@ export interface TreeFile extends DirEntry {
 export interface TreeHash extends HashInfo {
   nfiles: number;
   manifest: Buffer;
-  files: TreeFile[];
+  /** Every file with its md5, in manifest order (may be made on first use: a hash alone never needs them). */
+  readonly files: TreeFile[];
   /** Symbolic links to directories that were not followed (DVC does not follow them either). */
   skippedDirLinks: string[];
-  /** The files in the order the walk found them. */
-  walked: readonly WalkedFile[];
+  /** The files' stamps in the order the walk found them (what the directory's memo is keyed by). */
+  readonly stamps: StampList;
 }
 
 function isExec(mode: number): boolean {
@@ -132,15 +140,11 @@ export async function hashTree(
   // Nothing to look up (a fresh clone, CI): threads stat what they open, the walk only lists.
   if (name === 'md5' && threads > 1 && (options.state?.knowsNoFiles() ?? true)) {
     const now = Date.now();
-    const unstated = await hashUnstated(
-      root,
-      rel,
-      rules,
-      threads,
-      (f, md5) => options.state?.set(f, md5, name, now),
-      options,
-    );
-    if (unstated) return treeOf(unstated, unstated.md5s);
+    const unstated = await hashUnstated(root, rel, rules, threads, options);
+    if (unstated) {
+      options.state?.learn(unstated.stamps, unstated.md5s, name, now);
+      return unstatedTree(unstated, walkBase(root, rel));
+    }
   }
   const session = hashSession(options);
   const walked = walkDir(root, rel, rules, (f) => session.add(f));
@@ -151,16 +155,38 @@ function treeOf(walked: WalkResult, md5s: readonly string[]): TreeHash {
   const { files, skippedDirLinks } = walked;
   const tree: TreeFile[] = files.map((file, i) => ({ relpath: file.relpath, md5: md5s[i]!, file }));
   sortEntries(tree);
-  const manifest = manifestBytes(tree.map((t) => ({ md5: t.md5, relpath: t.relpath })));
-  const size = files.reduce((s, f) => s + f.size, 0);
+  const manifest = manifestBytes(tree);
+  let stamps: StampList | undefined;
   return {
     md5: manifestOid(manifest),
-    size,
+    size: files.reduce((s, f) => s + f.size, 0),
     nfiles: tree.length,
     manifest,
     files: tree,
     skippedDirLinks,
-    walked: files,
+    get stamps() {
+      return (stamps ??= StampList.of(files));
+    },
+  };
+}
+
+/** The TreeHash of what hashUnstated found; its files are made only if asked for. */
+function unstatedTree(found: UnstatedTree, base: string): TreeHash {
+  const { stamps, md5s, manifest } = found;
+  let files: TreeFile[] | undefined;
+  return {
+    md5: manifest.oid(),
+    size: stamps.totalSize(),
+    nfiles: md5s.length,
+    manifest: manifest.bytes,
+    skippedDirLinks: found.skippedDirLinks,
+    stamps,
+    get files() {
+      return (files ??= Array.from(manifest.order, (i) => {
+        const file = stamps.file(i, base);
+        return { relpath: file.relpath, md5: md5s[i]!, file };
+      }));
+    },
   };
 }
 
@@ -197,7 +223,7 @@ export async function digestTree(
     tree = await hashTree(root, rel, options);
   }
   if (state) {
-    const stamps = StampList.of(tree.walked);
+    const { stamps } = tree;
     if (stamps.settled(Date.now()))
       state.setMemo(key, stamps.fingerprint(name), `${tree.md5} ${tree.size} ${tree.nfiles}`);
   }

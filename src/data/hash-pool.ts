@@ -17,9 +17,9 @@ export interface HashJob {
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
-const { createHash } = require('node:crypto');
+const { createHash, hash: md5Of } = require('node:crypto');
 const buffer = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, paths, sizes }) => {
+parentPort.on('message', ({ id, base, paths, sizes }) => {
   const md5s = [];
   // Without sizes the worker stats each file it opens (fstat: no second path lookup) and sends
   // the stamps back: dev, ino, mtimeMs, size, mode per file.
@@ -28,7 +28,7 @@ parentPort.on('message', ({ id, paths, sizes }) => {
   for (let i = 0; i < paths.length; i++) {
     let fd;
     try {
-      fd = openSync(paths[i], 'r');
+      fd = openSync(base === null ? paths[i] : base + '/' + paths[i], 'r');
       let size;
       if (stamps !== null) {
         const st = fstatSync(fd);
@@ -40,17 +40,19 @@ parentPort.on('message', ({ id, paths, sizes }) => {
         stamps[at + 4] = st.mode;
         size = st.size;
       } else size = sizes[i];
-      const hash = createHash('md5');
-      for (let total = 0; ; ) {
-        const n = readSync(fd, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-        total += n;
-        // A short read that reaches the size the walk saw is the end of the file: the read that
-        // would return 0 is skipped (one read per small file instead of two).
-        if (n < buffer.length && total >= size) break;
+      let n = readSync(fd, buffer, 0, buffer.length, null);
+      // A short read that reaches the size seen is the whole file: hashed in one call, and the
+      // read that would return 0 is skipped (one read per small file instead of two).
+      if (n < buffer.length && n >= size) md5s.push(md5Of('md5', buffer.subarray(0, n), 'hex'));
+      else {
+        const hash = createHash('md5');
+        for (let total = 0; n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
+          hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+          total += n;
+          if (n < buffer.length && total >= size) break;
+        }
+        md5s.push(hash.digest('hex'));
       }
-      md5s.push(hash.digest('hex'));
     } catch (e) {
       error = { index: i, code: e.code, message: e.message, syscall: e.syscall };
       break;
@@ -98,10 +100,15 @@ export class HashPool {
   private readonly threads: { worker: Worker; busy: number }[];
   private readonly pending = new Map<
     number,
-    { paths: readonly string[]; resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
+    {
+      abs: (i: number) => string;
+      resolve: (reply: WorkerReply) => void;
+      reject: (e: Error) => void;
+    }
   >();
   private readonly queue: {
     id: number;
+    base: string | null;
     paths: readonly string[];
     sizes: readonly number[] | null;
   }[] = [];
@@ -127,7 +134,7 @@ export class HashPool {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (reply.error) p.reject(toErrno(reply.error, p.paths[reply.error.index]!));
+    if (reply.error) p.reject(toErrno(reply.error, p.abs(reply.error.index)));
     else p.resolve(reply);
   }
 
@@ -144,11 +151,17 @@ export class HashPool {
     }
   }
 
-  private send(paths: readonly string[], sizes: readonly number[] | null): Promise<WorkerReply> {
+  /** Files `paths` (absolute, or relative to directory `base`). */
+  private send(
+    base: string | null,
+    paths: readonly string[],
+    sizes: readonly number[] | null,
+  ): Promise<WorkerReply> {
     const id = this.nextId++;
+    const abs = (i: number) => (base === null ? paths[i]! : `${base}/${paths[i]!}`);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { paths, resolve, reject });
-      this.queue.push({ id, paths, sizes });
+      this.pending.set(id, { abs, resolve, reject });
+      this.queue.push({ id, base, paths, sizes });
       this.pump();
     });
   }
@@ -156,6 +169,7 @@ export class HashPool {
   /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
   async submit(jobs: readonly HashJob[]): Promise<string[]> {
     const reply = await this.send(
+      null,
       jobs.map((j) => j.abs),
       jobs.map((j) => j.size),
     );
@@ -163,11 +177,15 @@ export class HashPool {
   }
 
   /**
-   * The same for files not stat'ed yet: each is stat'ed by the thread that opens it, and its
-   * stamps come back with its md5 (dev, ino, mtimeMs, size, mode per file, in order).
+   * The same for files not stat'ed yet, given relative to directory `base`: each is stat'ed by the
+   * thread that opens it, and its stamps come back with its md5 (dev, ino, mtimeMs, size, mode
+   * per file, in order).
    */
-  async submitPaths(paths: readonly string[]): Promise<{ md5s: string[]; stamps: Float64Array }> {
-    const reply = await this.send(paths, null);
+  async submitPaths(
+    base: string,
+    relpaths: readonly string[],
+  ): Promise<{ md5s: string[]; stamps: Float64Array }> {
+    const reply = await this.send(base, relpaths, null);
     return { md5s: reply.md5s, stamps: reply.stamps! };
   }
 

@@ -2,76 +2,78 @@ import { fsErrorUnder } from './fs-errors.ts';
 import { BATCH_FILES, HashPool, MIN_PARALLEL_FILES } from './hash-pool.ts';
 import type { IgnoreRules } from './ignore-rules.ts';
 import type { HashOptions } from './hash-path.ts';
+import { ManifestSlots } from './manifest.ts';
 import { StampList } from './stamps.ts';
-import { visitFilesUnstated, walkBase, type WalkedFile, type WalkResult } from './walk.ts';
+import { visitFilesUnstated, walkBase } from './walk.ts';
+
+/** A directory hashed by hashUnstated: its files and their md5s (walk order), the manifest. */
+export interface UnstatedTree {
+  stamps: StampList;
+  md5s: string[];
+  manifest: ManifestSlots;
+  skippedDirLinks: string[];
+}
 
 /**
  * Hash a directory with nothing to look up in the state cache: the walk only lists names (no
- * stat on this thread), and batches of paths go to hashing threads that stat each file where
- * they open it. This thread is then free while the cores hash; stat'ing 20,000 files here would
- * cost as much as a third of md5'ing them. `undefined` when the directory holds too few files to
- * pay for threads (the caller walks it as usual).
+ * stat on this thread), and batches of relpaths go to hashing threads that stat each file where
+ * they open it. This thread is then nearly idle while the cores hash: it keeps no object per
+ * file, and lays the manifest out while they work, each md5 going into its slot as its batch comes
+ * back, so only the manifest's own md5 is left once the last one is in. `undefined` when the directory
+ * holds too few files to pay for threads (the caller walks it as usual).
  */
 export async function hashUnstated(
   root: string,
   rel: string,
   rules: IgnoreRules,
   threads: number,
-  onHashed: (file: WalkedFile, md5: string) => void,
   progress: Pick<HashOptions, 'onStart' | 'onBytes' | 'onFiles'>,
-): Promise<(WalkResult & { md5s: string[] }) | undefined> {
+): Promise<UnstatedTree | undefined> {
   const relpaths: string[] = [];
-  const paths: string[] = [];
   const md5s: string[] = [];
-  const files: WalkedFile[] = [];
   const replies: Promise<void>[] = [];
   let pool: HashPool | undefined;
   let flushed = 0;
   const base = walkBase(root, rel);
-  // Made once the walk is done: batches come back only after it (the walk does not yield).
+  // Both made once the walk is done: batches come back only after it (the walk does not yield).
   let stamps: StampList | undefined;
-  // Each batch is taken in as it comes back, while the threads still hash the others: by the time
-  // the last one is in, this thread has little left to do.
+  let manifest: ManifestSlots | undefined;
   const takeIn = (start: number, got: string[], numbers: Float64Array): void => {
     stamps!.setStamps(start, numbers);
-    let bytes = 0;
     for (let k = 0; k < got.length; k++) {
-      const file = stamps!.file(start + k, base);
-      files[start + k] = file;
       md5s[start + k] = got[k]!;
-      bytes += file.size;
-      onHashed(file, got[k]!);
+      manifest!.set(start + k, got[k]!);
     }
-    progress.onBytes?.(bytes);
+    if (progress.onBytes) progress.onBytes(StampList.sizeOf(numbers));
     progress.onFiles?.(got.length);
   };
   const flush = (): void => {
-    if (flushed === paths.length) return;
+    if (flushed === relpaths.length) return;
     const start = flushed;
-    flushed = paths.length;
+    flushed = relpaths.length;
     replies.push(
       pool!
-        .submitPaths(paths.slice(start))
+        .submitPaths(base, relpaths.slice(start))
         .then(({ md5s: got, stamps: numbers }) => takeIn(start, got, numbers)),
     );
   };
   try {
-    const skippedDirLinks = visitFilesUnstated(root, rel, rules, (relpath, abs) => {
+    const skippedDirLinks = visitFilesUnstated(root, rel, rules, (relpath) => {
       relpaths.push(relpath);
-      paths.push(abs);
-      if (!pool && paths.length >= MIN_PARALLEL_FILES) pool = new HashPool(threads);
-      if (pool && paths.length - flushed >= BATCH_FILES) flush();
+      if (!pool && relpaths.length >= MIN_PARALLEL_FILES) pool = new HashPool(threads);
+      if (pool && relpaths.length - flushed >= BATCH_FILES) flush();
     });
     if (!pool) return undefined;
     stamps = new StampList(relpaths);
     flush();
-    progress.onStart?.(0, paths.length);
+    manifest = new ManifestSlots(relpaths);
+    progress.onStart?.(0, relpaths.length);
     try {
       await Promise.all(replies);
     } catch (error) {
       throw fsErrorUnder(error, root);
     }
-    return { files, skippedDirLinks, md5s };
+    return { stamps, md5s, skippedDirLinks, manifest };
   } finally {
     pool?.close();
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { comparePythonStr, pythonJsonString } from './python-json.ts';
+import { pythonJsonString, pythonStrOrder } from './python-json.ts';
 
 /** One file of a directory: its `/`-separated path inside the directory and its md5. */
 export interface DirEntry {
@@ -9,17 +9,18 @@ export interface DirEntry {
 
 /** Entries in DVC's order: by relpath as Python sorts `str`. Sorts in place and returns it. */
 export function sortEntries<T extends DirEntry>(entries: T[]): T[] {
-  // Without surrogates, UTF-16 order is code point order and the engine's comparison is faster.
-  if (!entries.some((e) => surrogate.test(e.relpath)))
-    return entries.sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
-  return entries.sort((a, b) => comparePythonStr(a.relpath, b.relpath));
+  const order = pythonStrOrder(entries.map((e) => e.relpath));
+  return entries.sort((a, b) => order(a.relpath, b.relpath));
 }
-
-const surrogate = /[\uD800-\uDFFF]/;
 const plainJson = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
 
 function jsonString(s: string): string {
   return plainJson.test(s) ? `"${s}"` : pythonJsonString(s);
+}
+
+/** One entry as `json.dumps` writes it (an md5 is hex: nothing to escape). */
+function entryJson(md5: string, relpath: string): string {
+  return `{"md5": "${md5}", "relpath": ${jsonString(relpath)}}`;
 }
 
 /**
@@ -27,10 +28,50 @@ function jsonString(s: string): string {
  * separators, ASCII only, no trailing newline. `entries` must already be sorted (sortEntries).
  */
 export function manifestBytes(entries: readonly DirEntry[]): Buffer {
-  const parts = entries.map(
-    (e) => `{"md5": ${jsonString(e.md5)}, "relpath": ${jsonString(e.relpath)}}`,
-  );
-  return Buffer.from(`[${parts.join(', ')}]`, 'ascii');
+  return Buffer.from(`[${entries.map((e) => entryJson(e.md5, e.relpath)).join(', ')}]`, 'ascii');
+}
+
+const MD5_AT = '{"md5": "'.length;
+
+/**
+ * A manifest laid out before its md5s are known: the walk's files sorted and written with a blank
+ * 32-character slot for each md5, filled as the hashes come back in any order (an md5 is always 32
+ * hex digits). Made while the files are being hashed, it leaves nothing but the oid's md5 to do
+ * once the last one is in.
+ */
+export class ManifestSlots {
+  readonly bytes: Buffer;
+  /** Walk index of the file at each manifest position. */
+  readonly order: Uint32Array;
+  private readonly at: Uint32Array;
+
+  /** For files `relpaths`, in the order they were found. */
+  constructor(relpaths: readonly string[]) {
+    const compare = pythonStrOrder(relpaths);
+    this.order = Uint32Array.from(relpaths.keys()).sort((a, b) =>
+      compare(relpaths[a]!, relpaths[b]!),
+    );
+    this.at = new Uint32Array(relpaths.length);
+    const blank = ' '.repeat(32);
+    let offset = 1;
+    const parts = Array.from(this.order, (i, k) => {
+      if (k > 0) offset += 2;
+      this.at[i] = offset + MD5_AT;
+      const entry = entryJson(blank, relpaths[i]!);
+      offset += entry.length;
+      return entry;
+    });
+    this.bytes = Buffer.from(`[${parts.join(', ')}]`, 'ascii');
+  }
+
+  /** The md5 of file `i` (walk order). */
+  set(i: number, md5: string): void {
+    this.bytes.write(md5, this.at[i]!, 32, 'latin1');
+  }
+
+  oid(): string {
+    return manifestOid(this.bytes);
+  }
 }
 
 /** The directory's oid: md5 of the manifest bytes plus `.dir`. */

@@ -47,3 +47,17 @@ export function comparePythonStr(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+const surrogate = /[\uD800-\uDFFF]/;
+
+function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The comparison that orders `keys` as Python orders `str`: the engine's own (faster) when no key
+ * holds a surrogate, as UTF-16 order is then code point order.
+ */
+export function pythonStrOrder(keys: readonly string[]): (a: string, b: string) => number {
+  return keys.some((k) => surrogate.test(k)) ? comparePythonStr : compareUtf16;
+}

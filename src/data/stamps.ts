@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { HashName } from './hash-info.ts';
 import type { IgnoreRules } from './ignore-rules.ts';
-import { RACY_MS } from './state.ts';
+import { RACY_MS, type FileStamp } from './state.ts';
 import { visitFiles, walkBase, type WalkedFile } from './walk.ts';
 
 /** Numbers kept per file: device, inode, mtime, size, mode. */
@@ -72,6 +72,25 @@ export class StampList {
    */
   setStamps(start: number, stamps: Float64Array): void {
     this.numbers.set(stamps, start * FIELDS);
+  }
+
+  /** What the state cache keys file `i` by. */
+  stamp(i: number): FileStamp {
+    const n = this.numbers;
+    const at = i * FIELDS;
+    return { dev: n[at]!, ino: n[at + 1]!, mtimeMs: n[at + 2]!, size: n[at + 3]! };
+  }
+
+  /** Every file's size, added up. */
+  totalSize(): number {
+    return StampList.sizeOf(this.numbers.subarray(0, this.relpaths.length * FIELDS));
+  }
+
+  /** The sizes in stamps laid out as this list's (setStamps), added up. */
+  static sizeOf(stamps: Float64Array): number {
+    let total = 0;
+    for (let i = 3; i < stamps.length; i += FIELDS) total += stamps[i]!;
+    return total;
   }
 
   /** File `i` as a WalkedFile, under absolute directory `base` (as the walk found it). */

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { HashName } from './hash-info.ts';
+import type { StampList } from './stamps.ts';
 
 /** What identifies one version of a file's content without reading it. */
 export interface FileStamp {
@@ -85,6 +86,13 @@ export class StateCache {
   private readonly added = new Map<string, Entry>();
   private readonly memos: Map<string, string>;
   private readonly addedMemos = new Map<string, string>();
+  /** md5s learnt in bulk, entered on first need (a `data hash` outside a DVC repository never needs them). */
+  private readonly learnt: {
+    list: StampList;
+    md5s: readonly string[];
+    name: HashName;
+    now: number;
+  }[] = [];
 
   private constructor(dir: string | undefined) {
     this.dir = dir;
@@ -109,6 +117,8 @@ export class StateCache {
   /** Per-file entries are read on first use: a run answered from memos never parses them. */
   private table(): Map<string, Entry> {
     this.entries ??= readHashes(this.file('hashes.json'));
+    for (const { list, md5s, name, now } of this.learnt.splice(0))
+      md5s.forEach((md5, i) => this.set(list.stamp(i), md5, name, now));
     return this.entries;
   }
 
@@ -130,6 +140,11 @@ export class StateCache {
     const entry: Entry = { mtimeMs: stamp.mtimeMs, size: stamp.size, md5 };
     this.table().set(key, entry);
     this.added.set(key, entry);
+  }
+
+  /** set() for every file of `list`, `md5s` in the same order. */
+  learn(list: StampList, md5s: readonly string[], name: HashName, now = Date.now()): void {
+    this.learnt.push({ list, md5s, name, now });
   }
 
   hasMemo(key: string): boolean {
@@ -154,6 +169,7 @@ export class StateCache {
   /** Write what was learnt, merged with what other processes wrote meanwhile (atomic replace). */
   async save(): Promise<void> {
     if (this.dir === undefined) return;
+    if (this.learnt.length > 0) this.table();
     if (this.added.size > 0 || this.addedMemos.size > 0) mkdirSync(this.dir, { recursive: true });
     if (this.added.size > 0) {
       const merged = readHashes(this.file('hashes.json'));
