@@ -2,6 +2,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HashName } from './hash-info.ts';
 import { hashFileSync } from './hasher.ts';
+import {
+  compileLanes,
+  createLaneHasher,
+  MD5_GROUPS,
+  md5LanesSetup,
+  type LaneError,
+  type LaneHasherDeps,
+} from './md5-lanes.ts';
 
 /** A file to hash: absolute path and size (for batching and progress). */
 export interface HashJob {
@@ -9,60 +17,49 @@ export interface HashJob {
   size: number;
 }
 
+/** Bytes each lane reads at a time. */
+const LANE_CHUNK = 1 << 20;
+
 /**
  * The worker's whole program. It is plain JavaScript evaluated by `new Worker(…, { eval: true })`
- * so that it runs unchanged from the TypeScript sources (tests) and from the bundle (dist/):
- * read each file with one reused buffer, md5 it, answer with the digests.
+ * so that it runs unchanged from the TypeScript sources (tests) and from the bundle (dist/): the
+ * lane hasher (md5-lanes.ts) serialised, given the compiled module in a first message (made while
+ * the thread starts up), then answering each batch with its md5s and, when the batch came
+ * without sizes, the stamps it took from fstat on each open file (dev, ino, mtimeMs, size, mode
+ * per file).
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
-const { createHash, hash: md5Of } = require('node:crypto');
-const buffer = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, base, paths, sizes }) => {
-  const md5s = [];
-  // Without sizes the worker stats each file it opens (fstat: no second path lookup) and sends
-  // the stamps back: dev, ino, mtimeMs, size, mode per file.
-  const stamps = sizes === null ? new Float64Array(paths.length * 5) : null;
-  let error = null;
-  for (let i = 0; i < paths.length; i++) {
-    let fd;
-    try {
-      fd = openSync(base === null ? paths[i] : base + '/' + paths[i], 'r');
-      let size;
-      if (stamps !== null) {
-        const st = fstatSync(fd);
-        const at = i * 5;
-        stamps[at] = st.dev;
-        stamps[at + 1] = st.ino;
-        stamps[at + 2] = st.mtimeMs;
-        stamps[at + 3] = st.size;
-        stamps[at + 4] = st.mode;
-        size = st.size;
-      } else size = sizes[i];
-      let n = readSync(fd, buffer, 0, buffer.length, null);
-      // A short read that reaches the size seen is the whole file: hashed in one call, and the
-      // read that would return 0 is skipped (one read per small file instead of two).
-      if (n < buffer.length && n >= size) md5s.push(md5Of('md5', buffer.subarray(0, n), 'hex'));
-      else {
-        const hash = createHash('md5');
-        for (let total = 0; n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
-          hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-          total += n;
-          if (n < buffer.length && total >= size) break;
-        }
-        md5s.push(hash.digest('hex'));
-      }
-    } catch (e) {
-      error = { index: i, code: e.code, message: e.message, syscall: e.syscall };
-      break;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+const createLaneHasher = ${createLaneHasher.toString()};
+let hash;
+parentPort.on('message', (message) => {
+  if (message.lanes) {
+    hash = createLaneHasher({ ...message.lanes, fs: { openSync, readSync, closeSync, fstatSync } });
+    return;
   }
+  const { id, base, paths, sizes } = message;
+  const stamps = sizes === null ? new Float64Array(paths.length * 5) : null;
+  const { md5s, error } = hash(base, paths, sizes, stamps);
   parentPort.postMessage({ id, md5s, stamps, error }, stamps === null ? [] : [stamps.buffer]);
 });
 `;
+
+let lanes: Omit<LaneHasherDeps, 'fs'> | undefined;
+
+/** The compiled module and its layout, made once per process and shared by every thread. */
+function lanesData(): Omit<LaneHasherDeps, 'fs'> {
+  if (lanes) return lanes;
+  const setup = md5LanesSetup(MD5_GROUPS, LANE_CHUNK);
+  lanes = {
+    module: compileLanes(setup.bytes),
+    groups: MD5_GROUPS,
+    chunk: LANE_CHUNK,
+    layout: setup.layout,
+    constants: setup.constants,
+  };
+  return lanes;
+}
 
 /** Below this much work, starting threads costs more than it saves. */
 export const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
@@ -75,7 +72,7 @@ interface WorkerReply {
   id: number;
   md5s: string[];
   stamps: Float64Array | null;
-  error: { index: number; code?: string; message: string; syscall?: string } | null;
+  error: LaneError | null;
 }
 
 function toErrno(e: NonNullable<WorkerReply['error']>, path: string): Error {
@@ -128,6 +125,9 @@ export class HashPool {
       });
       return thread;
     });
+    // The threads start up meanwhile; the module is their first message.
+    const lanes = lanesData();
+    for (const t of this.threads) t.worker.postMessage({ lanes });
   }
 
   private settle(reply: WorkerReply): void {
