@@ -31,30 +31,37 @@ const LANE_CHUNK = 1 << 20;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
+const { createHash } = require('node:crypto');
 const createLaneHasher = ${createLaneHasher.toString()};
 let hash;
 parentPort.on('message', (message) => {
   if (message.lanes) {
-    hash = createLaneHasher({ ...message.lanes, fs: { openSync, readSync, closeSync, fstatSync } });
+    const fs = { openSync, readSync, closeSync, fstatSync };
+    hash = createLaneHasher({ ...message.lanes, fs, createHash });
     return;
   }
   const { id, base, paths, sizes } = message;
   const stamps = sizes === null ? new Float64Array(paths.length * 5) : null;
-  const { md5s, error } = hash(base, paths, sizes, stamps);
-  parentPort.postMessage({ id, md5s, stamps, error }, stamps === null ? [] : [stamps.buffer]);
+  const { md5s, error, deferred } = hash(base, paths, sizes, stamps);
+  const transfer = stamps === null ? [] : [stamps.buffer];
+  parentPort.postMessage({ id, md5s, stamps, error, deferred }, transfer);
 });
 `;
 
-let lanes: Omit<LaneHasherDeps, 'fs'> | undefined;
+/** Files this large are md5'd one at a time (OpenSSL) rather than in a lane. */
+const ALONE_BYTES = 8 * 1024 * 1024;
+
+let lanes: Omit<LaneHasherDeps, 'fs' | 'createHash'> | undefined;
 
 /** The compiled module and its layout, made once per process and shared by every thread. */
-function lanesData(): Omit<LaneHasherDeps, 'fs'> {
+function lanesData(): Omit<LaneHasherDeps, 'fs' | 'createHash'> {
   if (lanes) return lanes;
   const setup = md5LanesSetup(MD5_GROUPS, LANE_CHUNK);
   lanes = {
     module: compileLanes(setup.bytes),
     groups: MD5_GROUPS,
     chunk: LANE_CHUNK,
+    aloneBytes: ALONE_BYTES,
     layout: setup.layout,
     constants: setup.constants,
   };
@@ -73,6 +80,8 @@ interface WorkerReply {
   md5s: string[];
   stamps: Float64Array | null;
   error: LaneError | null;
+  /** Large files the thread left to be sent again, each on its own. */
+  deferred: number[];
 }
 
 function toErrno(e: NonNullable<WorkerReply['error']>, path: string): Error {
@@ -168,12 +177,9 @@ export class HashPool {
 
   /** md5s of the files, in order; rejects with the first unreadable file's error (its `path` set). */
   async submit(jobs: readonly HashJob[]): Promise<string[]> {
-    const reply = await this.send(
-      null,
-      jobs.map((j) => j.abs),
-      jobs.map((j) => j.size),
-    );
-    return reply.md5s;
+    const paths = jobs.map((j) => j.abs);
+    const sizes = jobs.map((j) => j.size);
+    return this.settled(await this.send(null, paths, sizes), null, paths, sizes);
   }
 
   /**
@@ -186,7 +192,25 @@ export class HashPool {
     relpaths: readonly string[],
   ): Promise<{ md5s: string[]; stamps: Float64Array }> {
     const reply = await this.send(base, relpaths, null);
-    return { md5s: reply.md5s, stamps: reply.stamps! };
+    const stamps = reply.stamps!;
+    const sizes = relpaths.map((_, i) => stamps[i * 5 + 3]!);
+    return { md5s: await this.settled(reply, base, relpaths, sizes), stamps };
+  }
+
+  /** A batch's md5s once the large files its thread deferred are hashed, each as a batch of one. */
+  private async settled(
+    reply: WorkerReply,
+    base: string | null,
+    paths: readonly string[],
+    sizes: readonly number[],
+  ): Promise<string[]> {
+    const { md5s } = reply;
+    await Promise.all(
+      reply.deferred.map(async (i) => {
+        md5s[i] = (await this.send(base, [paths[i]!], [sizes[i]!])).md5s[0]!;
+      }),
+    );
+    return md5s;
   }
 
   close(): void {

@@ -47,13 +47,16 @@ export async function hashUnstated(
     if (progress.onBytes) progress.onBytes(StampList.sizeOf(numbers));
     progress.onFiles?.(got.length);
   };
+  // Batches of at most BATCH_FILES, so that files found before the threads existed are shared out.
   const flush = (): void => {
-    if (flushed === relpaths.length) return;
+    while (flushed < relpaths.length) send(Math.min(relpaths.length, flushed + BATCH_FILES));
+  };
+  const send = (end: number): void => {
     const start = flushed;
-    flushed = relpaths.length;
+    flushed = end;
     replies.push(
       pool!
-        .submitPaths(base, relpaths.slice(start))
+        .submitPaths(base, relpaths.slice(start, end))
         .then(({ md5s: got, stamps: numbers }) => takeIn(start, got, numbers)),
     );
   };

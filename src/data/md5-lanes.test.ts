@@ -10,12 +10,14 @@ import { compileLanes, createLaneHasher, md5LanesSetup } from './md5-lanes.ts';
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 /** A lane hasher reading `chunk` bytes per lane at a time (small, so files span many chunks). */
-function laneHasher(groups: number, chunk: number) {
+function laneHasher(groups: number, chunk: number, aloneBytes = Infinity) {
   const setup = md5LanesSetup(groups, chunk);
   return createLaneHasher({
     module: compileLanes(setup.bytes),
     groups,
     chunk,
+    aloneBytes,
+    createHash,
     layout: setup.layout,
     constants: setup.constants,
     fs: { openSync, readSync, fstatSync, closeSync },
@@ -27,7 +29,8 @@ const edges = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 200, 255, 256, 
 
 describe('md5 of many files at once (WebAssembly SIMD lanes)', () => {
   it('equals OpenSSL md5 for every file, whatever their lengths and order', () => {
-    const hash = laneHasher(2, 256);
+    // Every file in lanes, or those of 1000 bytes or more hashed alone between them.
+    const hashers = [laneHasher(2, 256), laneHasher(2, 256, 1000)];
     const dir = tempDir();
     fc.assert(
       fc.property(
@@ -39,15 +42,25 @@ describe('md5 of many files at once (WebAssembly SIMD lanes)', () => {
           { minLength: 1, maxLength: 20 },
         ),
         fc.boolean(),
-        (files, stamped) => {
+        fc.constantFrom(0, 1),
+        (files, stamped, which) => {
+          const hash = hashers[which]!;
           const paths = files.map((bytes, i) => {
             writeFileSync(join(dir, `f${i}`), bytes);
             return `f${i}`;
           });
           const stamps = stamped ? new Float64Array(paths.length * 5) : null;
           const sizes = stamped ? null : files.map((f) => f.length);
-          const { md5s, error } = hash(dir, paths, sizes, stamps);
+          const { md5s, error, deferred } = hash(dir, paths, sizes, stamps);
           expect(error).toBeNull();
+          // Large files of a batch of several come back unhashed; alone, they are hashed.
+          for (const i of deferred) {
+            expect(files[i]!.length).toBeGreaterThanOrEqual(1000);
+            expect(md5s[i]).toBeUndefined();
+            md5s[i] = hash(dir, [paths[i]!], [files[i]!.length], null).md5s[0]!;
+          }
+          if (which === 1 && files.length > 1)
+            expect(deferred).toEqual(files.flatMap((f, i) => (f.length >= 1000 ? [i] : [])));
           expect(md5s).toEqual(files.map(md5));
           if (stamps)
             for (let i = 0; i < files.length; i++) expect(stamps[i * 5 + 3]).toBe(files[i]!.length);
@@ -67,6 +80,7 @@ describe('md5 of many files at once (WebAssembly SIMD lanes)', () => {
     expect(error).toMatchObject({ index: 2, code: 'ENOENT', syscall: 'open' });
     const again = hash(dir, ['f3', 'f1'], [1000, 300], null);
     expect(again).toEqual({
+      deferred: [],
       md5s: [md5(Buffer.from('x'.repeat(1000))), md5(Buffer.from('x'.repeat(300)))],
       error: null,
     });
@@ -76,6 +90,7 @@ describe('md5 of many files at once (WebAssembly SIMD lanes)', () => {
     const dir = tempDir();
     const files = Array.from({ length: 40 }, (_, i) => Buffer.alloc(i * 997 + (i % 3) * 64, i));
     files.push(Buffer.alloc((1 << 20) + 5, 7)); // more than one 1 MiB chunk
+    files.push(Buffer.alloc(9 << 20, 9)); // large enough to be hashed alone
     files.forEach((bytes, i) => writeFileSync(join(dir, `f${i}`), bytes));
     const pool = new HashPool(2);
     try {

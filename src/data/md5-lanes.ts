@@ -298,6 +298,9 @@ export interface LaneHasherDeps {
   groups: number;
   /** Bytes read per lane at a time (a multiple of 64). */
   chunk: number;
+  /** Files this large are hashed one at a time with `createHash`, not in a lane. */
+  aloneBytes: number;
+  createHash(name: 'md5'): { update(data: Uint8Array): unknown; digest(encoding: 'hex'): string };
   fs: {
     openSync(path: string, flags: string): number;
     readSync(
@@ -343,7 +346,9 @@ export interface LaneError {
  * The lane scheduler, run inside a hashing thread: `hash(paths, …)` opens the batch's files into
  * free lanes, reads each in chunks into its lane's buffer (MD5 padding written after a file's
  * last bytes), runs the module for as many blocks as every busy lane has, and takes a lane's
- * digest out when its file is done, refilling the lane with the next file. Idle lanes hash
+ * digest out when its file is done, refilling the lane with the next file. A file of `aloneBytes`
+ * or more is hashed with OpenSSL when it is the batch's only one, and otherwise handed back
+ * (`deferred`) to be sent again on its own. Idle lanes hash
  * whatever their buffer holds and are never read. Stamps, when asked for, come from fstat on the
  * open file, as the one-file-at-a-time path does. This function is serialised into the thread's
  * source (Function.prototype.toString), so it refers to nothing outside itself but `deps`.
@@ -368,7 +373,7 @@ export function createLaneHasher(deps: LaneHasherDeps) {
     paths: readonly string[],
     sizes: readonly number[] | null,
     stamps: Float64Array | null,
-  ): { md5s: string[]; error: LaneError | null } {
+  ): { md5s: string[]; error: LaneError | null; deferred: number[] } {
     const md5s: string[] = new Array<string>(paths.length);
     // Per lane: the file (index, fd), its size, bytes read, blocks left in the buffer, whether
     // the buffer ends the file (padding written).
@@ -407,7 +412,28 @@ export function createLaneHasher(deps: LaneHasherDeps) {
       blocks[lane] = (padded + 8) / 64;
       last[lane] = 1;
     };
-    const start = (lane: number, index: number): void => {
+    // A large file is hashed on its own, with OpenSSL, rather than held in a lane: the other lanes
+    // would run dry long before it ends, and a lane alone is slower than OpenSSL.
+    const alone = (lane: number): void => {
+      const hash = deps.createHash('md5');
+      const at = bufferOf(lane);
+      for (let total = 0; ;) {
+        const n = fs.readSync(fds[lane]!, mem, at, chunk, null);
+        if (n === 0) break;
+        hash.update(mem.subarray(at, at + n));
+        total += n;
+        if (n < chunk && total >= size[lane]!) break;
+      }
+      md5s[file[lane]!] = hash.digest('hex');
+      fs.closeSync(fds[lane]!);
+      fds[lane] = -1;
+      file[lane] = -1;
+    };
+    // Large files of a batch of several are left to the caller (their stamps taken), which sends
+    // each on its own to whichever thread is free: one thread does not get them all.
+    const deferred: number[] = [];
+    /** Open file `index` in free lane `lane`; false when it is done with (alone or deferred). */
+    const start = (lane: number, index: number): boolean => {
       const fd = fs.openSync(base === null ? paths[index]! : `${base}/${paths[index]!}`, 'r');
       file[lane] = index;
       fds[lane] = fd;
@@ -421,10 +447,21 @@ export function createLaneHasher(deps: LaneHasherDeps) {
         stamps[at + 4] = st.mode;
         size[lane] = st.size;
       } else size[lane] = sizes![index]!;
+      if (size[lane]! >= deps.aloneBytes) {
+        if (paths.length === 1) alone(lane);
+        else {
+          deferred.push(index);
+          fs.closeSync(fd);
+          fds[lane] = -1;
+          file[lane] = -1;
+        }
+        return false;
+      }
       read[lane] = 0;
       last[lane] = 0;
       for (let k = 0; k < 4; k++) view.setUint32(wordOf(lane, k), IV[k]!, true);
       fill(lane);
+      return true;
     };
     const finish = (lane: number): void => {
       let hex = '';
@@ -440,11 +477,11 @@ export function createLaneHasher(deps: LaneHasherDeps) {
     let working = -1; // the file being opened or read, named by an error
     try {
       for (;;) {
-        for (let lane = 0; lane < lanes && next < paths.length; lane++) {
-          if (file[lane] !== -1) continue;
-          working = next++;
-          start(lane, working);
-          busy++;
+        for (let lane = 0; lane < lanes; lane++) {
+          while (file[lane] === -1 && next < paths.length) {
+            working = next++;
+            if (start(lane, working)) busy++;
+          }
         }
         if (busy === 0) break;
         let step = Infinity;
@@ -467,12 +504,13 @@ export function createLaneHasher(deps: LaneHasherDeps) {
           }
         }
       }
-      return { md5s, error: null };
+      return { md5s, error: null, deferred };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       return {
         md5s,
         error: { index: working, code: err.code, message: err.message, syscall: err.syscall },
+        deferred,
       };
     } finally {
       for (let lane = 0; lane < lanes; lane++) if (fds[lane] !== -1) fs.closeSync(fds[lane]!);
