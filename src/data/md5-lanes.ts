@@ -447,7 +447,7 @@ export function createLaneHasher(deps: LaneHasherDeps) {
         stamps[at + 4] = st.mode;
         size[lane] = st.size;
       } else size[lane] = sizes![index]!;
-      if (size[lane]! >= deps.aloneBytes) {
+      if (size[lane] >= deps.aloneBytes) {
         if (paths.length === 1) alone(lane);
         else {
           deferred.push(index);
