@@ -2,7 +2,7 @@
 // pointers and the cache layout directly (the format, not another module's code).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { hashSubdir, isValidOid, oidRelPath } from '../data/hash-info.ts';
 
@@ -54,13 +54,13 @@ export function findPointer(root: string, path: string): Pointer | undefined {
   return undefined;
 }
 
-/** True when the object a pointer names is in the local cache (DVC 3 layout, or DVC 2). */
+/** True when the object a pointer names is in the cache at `cacheDir` (absolute, or relative to `root`; DVC 3 layout, or DVC 2). */
 function inCache(root: string, cacheDir: string, md5: string): boolean {
   if (!isValidOid(md5)) return false;
   const name = oidRelPath(md5);
   return (
-    existsSync(join(root, cacheDir, hashSubdir('md5'), name)) ||
-    existsSync(join(root, cacheDir, hashSubdir('md5-dos2unix'), name))
+    existsSync(resolve(root, cacheDir, hashSubdir('md5'), name)) ||
+    existsSync(resolve(root, cacheDir, hashSubdir('md5-dos2unix'), name))
   );
 }
 

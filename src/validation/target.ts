@@ -31,7 +31,7 @@ export interface ValidateOptions {
   root: string;
   /** Freshness is measured against this instant (ms since the epoch; default now). */
   now?: number;
-  /** The DVC cache directory, for "pull or checkout" hints (default .dvc/cache). */
+  /** The DVC cache directory (absolute, or relative to root), for "pull or checkout" hints (default .dvc/cache). */
   cacheDir?: string;
   /** CSV dialects from earlier results, by dataset name: used instead of sniffing again. */
   dialects?: Readonly<Record<string, CsvDialect>>;

@@ -176,6 +176,22 @@ stages:
     );
   });
 
+  it('finds the data in the cache .dvc/config names (cache.dir, relative to .dvc as in DVC)', () => {
+    const md5 = '0123456789abcdef0123456789abcdef';
+    const repo = gitRepo({
+      'pipelines/shop.yaml': spec('    checks:\n      - rows: {min: 1}'),
+      'data/orders.csv.dvc': `outs:\n- md5: ${md5}\n  size: 30\n  hash: md5\n  path: orders.csv\n`,
+      '.dvc/config': '[cache]\n    dir = ../cache-elsewhere\n',
+    });
+    const shared = join(repo, 'cache-elsewhere/files/md5/01');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, md5.slice(2)), orders);
+    const r = run(repo, ['data', 'validate', 'shop']);
+    expect(r.stderr).toContain(
+      'hint: run `gitops-ml data checkout data/orders.csv.dvc`, then validate again',
+    );
+  });
+
   it('reads several files as one dataset through a glob, and names the dataset it was asked for', () => {
     const repo = gitRepo({
       'pipelines/shop.yaml': spec(

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../../data/atomic.ts';
+import { loadDataConfig } from '../../data/config.ts';
 import { basename, resolve } from 'node:path';
 import { InputError, UsageError } from '../../errors.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
@@ -54,7 +55,7 @@ export const dataProfile: Command = {
         engine,
         ctx.root,
         { path, format: parsedFormat?.data },
-        { cacheDir: repo.config?.data.cache?.dir, strictPaths: true },
+        { cacheDir: (await loadDataConfig(ctx.root)).cacheDir, strictPaths: true },
       );
       profile = await profileSource(engine, ctx.root, source);
     } finally {

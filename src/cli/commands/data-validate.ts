@@ -1,3 +1,4 @@
+import { loadDataConfig } from '../../data/config.ts';
 import { formatLocation } from '../../diagnostic.ts';
 import { ExitCode, SpecError, UsageError } from '../../errors.ts';
 import { nodeRepoReader } from '../../spec/node-reader.ts';
@@ -68,7 +69,7 @@ export const dataValidate: Command = {
     let report;
     try {
       report = await validatePipeline(
-        { engine, root: ctx.root, cacheDir: repo.repo.config?.data.cache?.dir ?? '.dvc/cache' },
+        { engine, root: ctx.root, cacheDir: (await loadDataConfig(ctx.root)).cacheDir },
         pipelineTarget(resolved),
         target.dataset,
       );

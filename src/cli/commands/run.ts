@@ -101,7 +101,7 @@ export const run: Command = {
     const data = await openDataRepo(ctx.root);
     const checks = new RunDataChecks({
       root: ctx.root,
-      cacheDir: validation.repo.config?.data.cache?.dir ?? '.dvc/cache',
+      cacheDir: data.config.cacheDir,
       // Validation code and DuckDB load with the first suite checked, never on a cached run.
       engine: async () =>
         (await import('../../validation/open-engine.ts')).openEngine(
