@@ -10,10 +10,12 @@ import { compileLanes, createLaneHasher, md5LanesSetup } from './md5-lanes.ts';
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 /** A lane hasher reading `chunk` bytes per lane at a time (small, so files span many chunks). */
-function laneHasher(groups: number, chunk: number, aloneBytes = Infinity) {
+function laneHasher(groups: number, chunk: number, aloneBytes = Infinity, simd = true) {
   const setup = md5LanesSetup(groups, chunk);
+  const module = compileLanes(setup.bytes);
+  expect(module).not.toBeNull();
   return createLaneHasher({
-    module: compileLanes(setup.bytes),
+    module: simd ? module : null,
     groups,
     chunk,
     aloneBytes,
@@ -68,6 +70,19 @@ describe('md5 of many files at once (WebAssembly SIMD lanes)', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('hashes every file with OpenSSL, none deferred, where the module is not available', () => {
+    const hash = laneHasher(2, 256, 1000, false);
+    const dir = tempDir();
+    const files = [0, 64, 999, 1000, 5000].map((n) => Buffer.alloc(n, n & 255));
+    files.forEach((bytes, i) => writeFileSync(join(dir, `f${i}`), bytes));
+    const paths = files.map((_, i) => `f${i}`);
+    expect(hash(dir, paths, null, new Float64Array(paths.length * 5))).toEqual({
+      md5s: files.map(md5),
+      error: null,
+      deferred: [],
+    });
   });
 
   it('names the file it could not open, and goes on hashing the next batch', () => {

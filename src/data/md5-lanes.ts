@@ -287,14 +287,19 @@ interface WasmApi {
 /** A compiled module (structured-cloneable: every thread instantiates the same one). */
 export type CompiledModule = { readonly __brand: 'WebAssembly.Module' };
 
-/** Compile the module md5LanesSetup describes. */
-export function compileLanes(bytes: Uint8Array): CompiledModule {
-  return new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Module(bytes);
+/** Compile the module md5LanesSetup describes; null where the engine cannot (no SIMD). */
+export function compileLanes(bytes: Uint8Array): CompiledModule | null {
+  try {
+    return new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Module(bytes);
+  } catch {
+    return null;
+  }
 }
 
 /** What the lane hasher needs: the compiled module and the file functions it reads with. */
 export interface LaneHasherDeps {
-  module: CompiledModule;
+  /** null where the module does not compile (no WebAssembly SIMD): then OpenSSL, file by file. */
+  module: CompiledModule | null;
   groups: number;
   /** Bytes read per lane at a time (a multiple of 64). */
   chunk: number;
@@ -357,7 +362,12 @@ export function createLaneHasher(deps: LaneHasherDeps) {
   const { groups, chunk, fs, layout } = deps;
   const lanes = 4 * groups;
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  const { exports } = new wasm.Instance(deps.module, {});
+  // Without a module (a CPU whose engine has no WebAssembly SIMD), every file is hashed alone.
+  const exports =
+    deps.module === null
+      ? { mem: { buffer: new ArrayBuffer(layout.data + lanes * (chunk + 128)) }, run: () => {} }
+      : new wasm.Instance(deps.module, {}).exports;
+  const aloneBytes = deps.module === null ? 0 : deps.aloneBytes;
   const mem = Buffer.from(exports.mem.buffer);
   const view = new DataView(exports.mem.buffer);
   deps.constants.forEach((t, i) => {
@@ -447,8 +457,8 @@ export function createLaneHasher(deps: LaneHasherDeps) {
         stamps[at + 4] = st.mode;
         size[lane] = st.size;
       } else size[lane] = sizes![index]!;
-      if (size[lane] >= deps.aloneBytes) {
-        if (paths.length === 1) alone(lane);
+      if (size[lane] >= aloneBytes) {
+        if (paths.length === 1 || deps.module === null) alone(lane);
         else {
           deferred.push(index);
           fs.closeSync(fd);
