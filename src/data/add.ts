@@ -9,7 +9,7 @@ import {
   type DvcFile,
 } from './dvcfile.ts';
 import { errnoCode, fsError } from './fs-errors.ts';
-import { ignoreInGit } from './gitignore.ts';
+import { ignoredByGit, ignoreInGit } from './gitignore.ts';
 import type { HashInfo } from './hash-info.ts';
 import { hashPath, type HashOptions } from './hash-path.ts';
 import { ensureDvcDir, type DataRepo } from './repo.ts';
@@ -110,8 +110,15 @@ export async function prepareAdd(
   return { rel, dvcFile, previous, index, hashed: await hashForSave(repo, rel, options) };
 }
 
-/** Second half of `dvc add`: store the data, write `<path>.dvc`, list the path in `.gitignore`. */
-export async function commitAdd(repo: DataRepo, p: PreparedAdd): Promise<AddResult> {
+/**
+ * Second half of `dvc add`: store the data, write `<path>.dvc`, list the path in `.gitignore`
+ * unless git already ignores it (`ignored`: ignoredByGit for every path being added).
+ */
+export async function commitAdd(
+  repo: DataRepo,
+  p: PreparedAdd,
+  ignored: ReadonlySet<string> | undefined,
+): Promise<AddResult> {
   const { rel, dvcFile, previous, index } = p;
   if (p.unchangedLegacy || !p.hashed) {
     return {
@@ -119,7 +126,7 @@ export async function commitAdd(repo: DataRepo, p: PreparedAdd): Promise<AddResu
       dvcFile,
       info: p.unchangedLegacy!,
       changed: false,
-      gitignore: await ignoreInGit(repo.root, rel),
+      gitignore: await ignoreInGit(repo.root, rel, ignored),
     };
   }
   await ensureDvcDir(repo.root);
@@ -130,7 +137,8 @@ export async function commitAdd(repo: DataRepo, p: PreparedAdd): Promise<AddResu
       : formatNewDvcFile(posix.basename(rel), info);
   const changed = previous === undefined || text !== previous.text;
   if (changed) await writeDvcFile(repo.root, dvcFile, text);
-  return { path: rel, dvcFile, info, changed, gitignore: await ignoreInGit(repo.root, rel) };
+  const gitignore = await ignoreInGit(repo.root, rel, ignored);
+  return { path: rel, dvcFile, info, changed, gitignore };
 }
 
 /**
@@ -143,5 +151,6 @@ export async function addPath(
   rel: string,
   options: HashOptions = {},
 ): Promise<AddResult> {
-  return commitAdd(repo, await prepareAdd(repo, rel, options));
+  const prepared = await prepareAdd(repo, rel, options);
+  return commitAdd(repo, prepared, await ignoredByGit(repo.root, [rel]));
 }

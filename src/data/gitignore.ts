@@ -11,17 +11,33 @@ export function gitignoreEntry(name: string): string {
 }
 
 /**
- * Keep data out of git as `dvc add` does: append `/<name>` to the `.gitignore` next to it,
- * unless git already ignores the path. Returns the .gitignore written, if any; outside a git
- * repository nothing is done.
+ * Which of `rels` git already ignores; undefined outside a git repository. Two git processes
+ * whatever the number of paths.
  */
-export async function ignoreInGit(root: string, rel: string): Promise<string | undefined> {
+export async function ignoredByGit(
+  root: string,
+  rels: readonly string[],
+): Promise<Set<string> | undefined> {
   const inGit = await git(root, ['rev-parse', '--is-inside-work-tree'], { allowFailure: [128] });
   if (!inGit) return undefined;
-  const ignored = await git(root, ['check-ignore', '-q', '--no-index', '--', rel], {
+  const ignored = await git(root, ['check-ignore', '--no-index', '--stdin', '-z'], {
     allowFailure: [1],
+    input: rels.map((r) => `${r}\0`).join(''),
   });
-  if (ignored) return undefined;
+  return new Set((ignored?.stdout ?? '').split('\0').filter((r) => r !== ''));
+}
+
+/**
+ * Keep data out of git as `dvc add` does: append `/<name>` to the `.gitignore` next to it,
+ * unless git already ignores the path (`ignored`, from ignoredByGit). Returns the .gitignore
+ * written, if any; outside a git repository (`ignored` undefined) nothing is done.
+ */
+export async function ignoreInGit(
+  root: string,
+  rel: string,
+  ignored: ReadonlySet<string> | undefined,
+): Promise<string | undefined> {
+  if (ignored === undefined || ignored.has(rel)) return undefined;
   const dir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
   const file = dir === '' ? '.gitignore' : `${dir}/.gitignore`;
   const entry = gitignoreEntry(posix.basename(rel));
@@ -37,10 +53,12 @@ export async function ignoreInGit(root: string, rel: string): Promise<string | u
   return file;
 }
 
-/** DVC refuses to track data git already tracks (both would version it); so do we. */
-export async function assertNotInGit(root: string, rel: string): Promise<void> {
-  const listed = await git(root, ['ls-files', '-z', '--', rel], { allowFailure: [128] });
-  if (listed && listed.stdout !== '') {
+/** DVC refuses to track data git already tracks (both would version it); so do we. One git process. */
+export async function assertNotInGit(root: string, rels: readonly string[]): Promise<void> {
+  const listed = await git(root, ['ls-files', '-z', '--', ...rels], { allowFailure: [128] });
+  const files = (listed?.stdout ?? '').split('\0').filter((f) => f !== '');
+  const rel = rels.find((r) => files.some((f) => f === r || f.startsWith(`${r}/`)));
+  if (rel !== undefined) {
     throw new InputError(`${rel}: is tracked by git`, {
       hint: `stop tracking it in git first: git rm -r --cached '${rel}' && git commit -m "stop tracking ${rel}"`,
     });

@@ -196,6 +196,22 @@ describe('gitops-ml data, as a user runs it', () => {
   });
 });
 
+describe('data add and .gitignore', () => {
+  it('lists in .gitignore only the paths git does not ignore already', async () => {
+    const repo = gitRepo({ '.gitignore': '/ignored.csv\n' });
+    writeFiles(repo, { 'ignored.csv': 'i\n', 'kept.csv': 'k\n', 'd/e.csv': 'e\n' });
+    const added = await run(repo, 'data', 'add', 'ignored.csv', 'kept.csv', 'd/e.csv', '--json');
+    expect(added.code).toBe(0);
+    expect(
+      (json(added.stdout) as { added: { gitignore: string | null }[] }).added.map(
+        (a) => a.gitignore,
+      ),
+    ).toEqual([null, '.gitignore', 'd/.gitignore']);
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe('/ignored.csv\n/kept.csv\n');
+    expect(readFileSync(join(repo, 'd/.gitignore'), 'utf8')).toBe('/e.csv\n');
+  });
+});
+
 describe('bad input: a clear error, exit 2, nothing written', () => {
   function untouched(repo: string): void {
     expect(existsSync(join(repo, '.dvc'))).toBe(false);
@@ -209,6 +225,13 @@ describe('bad input: a clear error, exit 2, nothing written', () => {
     expect(r.stderr).toContain(
       'error: data.csv: is tracked by git\nhint: stop tracking it in git first',
     );
+    untouched(repo);
+    // Among several paths, the one holding files git tracks is named, and nothing is added.
+    writeFiles(repo, { 'new.csv': 'x\n', 'other/a.csv': 'a\n' });
+    gitIn(repo, 'add', 'other/a.csv');
+    const several = await run(repo, 'data', 'add', 'new.csv', 'other');
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('error: other: is tracked by git');
     untouched(repo);
   });
 

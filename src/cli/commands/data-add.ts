@@ -6,7 +6,7 @@ import {
   type AddResult,
   type PreparedAdd,
 } from '../../data/add.ts';
-import { assertNotInGit } from '../../data/gitignore.ts';
+import { assertNotInGit, ignoredByGit } from '../../data/gitignore.ts';
 import { repoRelative } from '../../data/repo-path.ts';
 import { listTracked } from '../../data/targets.ts';
 import type { Command } from '../command.ts';
@@ -24,10 +24,8 @@ export const dataAdd: Command = {
     const results = await withDataRepo(ctx, async (repo) => {
       const tracked = await listTracked(repo.root, repo.state);
       const rels = args.positionals.map((p) => repoRelative(repo.root, p, ctx.root));
-      for (const rel of rels) {
-        checkAddable(repo, rel, tracked);
-        await assertNotInGit(repo.root, rel);
-      }
+      for (const rel of rels) checkAddable(repo, rel, tracked);
+      await assertNotInGit(repo.root, rels);
       // Every path is hashed (every read that can fail) before anything is written.
       const prepared: PreparedAdd[] = [];
       for (const rel of rels) {
@@ -45,7 +43,8 @@ export const dataAdd: Command = {
         }
       }
       const out: AddResult[] = [];
-      for (const p of prepared) out.push(await commitAdd(repo, p));
+      const ignored = await ignoredByGit(repo.root, rels);
+      for (const p of prepared) out.push(await commitAdd(repo, p, ignored));
       return out;
     });
     if (ctx.json) {
