@@ -158,16 +158,29 @@ export class ObjectCache {
     };
   }
 
-  /** Whether `ref` (a file, or a manifest and all its files) was found complete in this very cache state. */
-  knownComplete(ref: ObjectRef): boolean {
-    const { fp } = this.contentsFingerprint(ref.name);
-    return this.state.memo(`complete:${this.dir}:${ref.name}:${ref.oid}`, fp) !== undefined;
-  }
-
-  /** Remember that `ref` and everything it lists are present (unless the cache is changing right now). */
-  rememberComplete(ref: ObjectRef): void {
-    const { fp, racy } = this.contentsFingerprint(ref.name);
-    if (!racy) this.state.setMemo(`complete:${this.dir}:${ref.name}:${ref.oid}`, fp, '1');
+  /**
+   * Memos of "this object (a file, or a manifest and all its files) is in the cache", valid for
+   * the cache's current contents. The contents are fingerprinted once per hash name, on first use,
+   * so the caller must not write objects while it uses them (a status checking many paths).
+   */
+  completeness(): {
+    known(ref: ObjectRef): boolean;
+    remember(ref: ObjectRef): void;
+  } {
+    const fingerprints = new Map<HashName, { fp: string; racy: boolean }>();
+    const fingerprint = (name: HashName) => {
+      let known = fingerprints.get(name);
+      if (!known) fingerprints.set(name, (known = this.contentsFingerprint(name)));
+      return known;
+    };
+    const key = (ref: ObjectRef) => `complete:${this.dir}:${ref.name}:${ref.oid}`;
+    return {
+      known: (ref) => this.state.memo(key(ref), fingerprint(ref.name).fp) !== undefined,
+      remember: (ref) => {
+        const { fp, racy } = fingerprint(ref.name);
+        if (!racy) this.state.setMemo(key(ref), fp, '1');
+      },
+    };
   }
 
   /** Check one object by content; a corrupt one is deleted. */

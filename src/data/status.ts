@@ -68,6 +68,8 @@ export async function statusOf(
   // Manifests only the remote has are fetched first (small, verified), so its files can be counted.
   if (options.remote)
     await fetchManifests(repo, tracked, options.remote, options.jobs ? { jobs: options.jobs } : {});
+  // The cache is only read from here on: its contents are fingerprinted once for every path.
+  const complete = repo.cache.completeness();
   for (const t of tracked) {
     const workspace = await workspaceState(repo, t);
     let cache: Presence | null = null;
@@ -76,7 +78,7 @@ export async function statusOf(
       t.cache &&
       t.md5 !== undefined &&
       !options.remote &&
-      repo.cache.knownComplete({ oid: t.md5, name: t.hashName })
+      complete.known({ oid: t.md5, name: t.hashName })
     ) {
       cache = 'present';
     } else if (t.cache && t.md5 !== undefined) {
@@ -86,7 +88,7 @@ export async function statusOf(
       cache = manifestMissing
         ? 'missing'
         : presence(keys.filter((k) => local.has(k)).length, keys.length);
-      if (cache === 'present') repo.cache.rememberComplete({ oid: t.md5, name: t.hashName });
+      if (cache === 'present') complete.remember({ oid: t.md5, name: t.hashName });
       if (options.remote && t.push) {
         const found = await options.remote.has(keys, options.jobs ?? 8);
         for (const r of refs) {
