@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   utimesSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +161,25 @@ export function run({ root }) {
             bare: time([node, '-e', ''], { cwd: dir, runs: 9, env: plainEnv }),
             status: time([node, bin, 'data', 'status'], { cwd: dir, runs: 9, env: plainEnv }),
           };
+    // Many tracked paths: 200 small files added in one command, then a no-op status over 200 `.dvc`
+    // files (git's own `git add` of the same files as the baseline).
+    const many = join(root, '.bench', 'data-many');
+    const paths = Array.from({ length: 200 }, (_, i) => `f${i}.csv`);
+    const fresh = () => {
+      rmSync(many, { recursive: true, force: true });
+      mkdirSync(many, { recursive: true });
+      execFileSync('git', ['init', '-q'], { cwd: many });
+      const old = new Date(Date.now() - 60_000);
+      for (const f of paths) {
+        writeFileSync(join(many, f), `id,value\n${f},1\n`);
+        utimesSync(join(many, f), old, old);
+      }
+    };
+    const gitAddMany = time(['git', 'add', ...paths], { cwd: many, runs, before: fresh });
+    // The last run leaves the files added for the status below.
+    const addMany = time([node, bin, 'data', 'add', ...paths], { cwd: many, runs, before: fresh });
+    const statusMany = time([node, bin, 'data', 'status'], { cwd: many, runs: 9 });
+    rmSync(many, { recursive: true, force: true });
     const mib = (bytes, ms) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
     console.log(
       `\ndata: 1 GiB file (md5sum ${mib(GiB, md5sumBig.median)}, gitops-ml ${mib(GiB, oursBig.median)}); ` +
@@ -210,6 +230,20 @@ export function run({ root }) {
         baseline: bare.median,
         baselineName: "node -e ''",
         target: 'info: the floor of a no-op status',
+      }),
+      report({
+        name: 'data add, 200 small files in one command',
+        value: addMany.median,
+        baseline: gitAddMany.median,
+        baselineName: 'git add',
+        target: 'info: one git process per question, not three per path',
+      }),
+      report({
+        name: 'data status, no-op, 200 tracked files',
+        value: statusMany.median,
+        baseline: bare.median,
+        baselineName: "node -e ''",
+        target: 'info: the cache fingerprinted once, not per path',
       }),
       ...(plain === undefined
         ? []
