@@ -353,9 +353,8 @@ export interface LaneError {
  * last bytes), runs the module for as many blocks as every busy lane has, and takes a lane's
  * digest out when its file is done, refilling the lane with the next file. A file of `aloneBytes`
  * or more is hashed with OpenSSL when it is the batch's only one, and otherwise handed back
- * (`deferred`) to be sent again on its own. Idle lanes hash
- * whatever their buffer holds and are never read. Stamps, when asked for, come from fstat on the
- * open file, as the one-file-at-a-time path does. This function is serialised into the thread's
+ * (`deferred`) to be sent again on its own. Idle lanes hash whatever their buffer holds and are
+ * never read. Stamps, when asked for, come from fstat on the open file. This function is serialised into the thread's
  * source (Function.prototype.toString), so it refers to nothing outside itself but `deps`.
  */
 export function createLaneHasher(deps: LaneHasherDeps) {
