@@ -225,6 +225,25 @@ describe('gitops-ml run', () => {
     expect(existsSync(join(repo, 'pipelines/p.lock'))).toBe(false);
   });
 
+  it('with --dry-run, a stage whose dependency holds an upstream output would run after it', async () => {
+    const repo = pipelineRepo(
+      indent(yaml`
+      summary:
+        cmd: node -e "require('fs').writeFileSync('summary.txt', require('fs').readdirSync('work').join(','))"
+        deps: [work]
+        outs: [summary.txt]
+    `),
+    );
+    expect((await run(repo, 'p')).code).toBe(0);
+    writeFileSync(join(repo, 'data/raw.txt'), 'changed\n');
+    const r = await run(repo, 'p', '--dry-run');
+    expect(r.actions).toContain('prepare:would-run');
+    expect(r.actions).toContain('summary:would-run');
+    expect(r.result.stages.find((s) => s.stage === 'summary')!.reasons).toEqual([
+      'upstream stage prepare would run',
+    ]);
+  });
+
   it('on SIGTERM stops the stage, puts its outputs back, and resumes there next time', async () => {
     const repo = pipelineRepo(
       indent(yaml`

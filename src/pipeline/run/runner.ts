@@ -125,7 +125,13 @@ export async function runStages(
         stages.filter(
           (s) =>
             willRun.has(stageId(s)) &&
-            s.outs.some((o) => d.path === o.path || d.path.startsWith(o.path + '/')),
+            // As the stage graph links them: the dep is the output, lies in it, or holds it.
+            s.outs.some(
+              (o) =>
+                d.path === o.path ||
+                d.path.startsWith(o.path + '/') ||
+                o.path.startsWith(d.path + '/'),
+            ),
         ),
       );
       if (decision.action !== 'run' && upstream.length > 0 && stage.body.frozen !== true) {
