@@ -40,6 +40,11 @@ export class StageGraph {
     return this.#byId.get(id);
   }
 
+  /** The stages whose outputs stage `id` reads directly. */
+  upstreamOf(id: string): ReadonlySet<string> {
+    return this.#upstream.get(id) ?? new Set();
+  }
+
   /** `ids` and everything they (transitively) read from, or feed into. */
   closure(ids: Iterable<string>, direction: 'upstream' | 'downstream'): Set<string> {
     const edges = direction === 'upstream' ? this.#upstream : this.#downstream;

@@ -1,6 +1,6 @@
 import type { ResolvedPipeline, ResolvedStage } from '../../spec/expand.ts';
 import { costOf } from '../cost.ts';
-import { stageId } from '../graph.ts';
+import { StageGraph, stageId } from '../graph.ts';
 import { decide, type Decision } from '../status.ts';
 import { recoverBackups } from './backup.ts';
 import { checkFailure, type CheckOutcome, type DataChecks } from './data-checks.ts';
@@ -93,6 +93,8 @@ export async function runStages(
   const lockOf = async (stage: ResolvedStage) =>
     (await options.locks.read(stage.source.file)).get(stage.name);
   const willRun = new Set<string>();
+  // A dry run plans a stage to run after any upstream stage it plans to run.
+  const graph = options.dryRun ? new StageGraph([...options.pipelines.values()]) : undefined;
   const ran = new Set<ResolvedPipeline>();
   let exitCode: RunResult['exitCode'] = 0;
   let status: RunStatus = options.dryRun ? 'planned' : 'succeeded';
@@ -121,21 +123,10 @@ export async function runStages(
     const observed = await observe(stage, locked, options.store, options.params);
     let decision: Decision = decide(stage, locked, observed, { force: options.force === true });
     if (options.dryRun) {
-      const upstream = stage.deps.flatMap((d) =>
-        stages.filter(
-          (s) =>
-            willRun.has(stageId(s)) &&
-            // As the stage graph links them: the dep is the output, lies in it, or holds it.
-            s.outs.some(
-              (o) =>
-                d.path === o.path ||
-                d.path.startsWith(o.path + '/') ||
-                o.path.startsWith(d.path + '/'),
-            ),
-        ),
-      );
+      const upstream = [...graph!.upstreamOf(stageId(stage))].filter((id) => willRun.has(id));
       if (decision.action !== 'run' && upstream.length > 0 && stage.body.frozen !== true) {
-        decision = { action: 'run', reasons: [`upstream stage ${upstream[0]!.name} would run`] };
+        const name = graph!.get(upstream[0]!)!.name;
+        decision = { action: 'run', reasons: [`upstream stage ${name} would run`] };
       }
       if (decision.action === 'run') willRun.add(stageId(stage));
       const action =
