@@ -2,23 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HashName } from './hash-info.ts';
 import { hashFileSync } from './hasher.ts';
-import {
-  compileLanes,
-  createLaneHasher,
-  MD5_GROUPS,
-  md5LanesSetup,
-  type LaneError,
-  type LaneHasherDeps,
-} from './md5-lanes.ts';
+import { createLaneHasher, md5Lanes, type LaneError, type LaneSetup } from './md5-lanes.ts';
 
 /** A file to hash: absolute path and size (for batching and progress). */
 export interface HashJob {
   abs: string;
   size: number;
 }
-
-/** Bytes each lane reads at a time. */
-const LANE_CHUNK = 1 << 20;
 
 /**
  * The worker's whole program. It is plain JavaScript evaluated by `new Worker(…, { eval: true })`
@@ -48,25 +38,8 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Files this large are md5'd one at a time (OpenSSL) rather than in a lane. */
-const ALONE_BYTES = 8 * 1024 * 1024;
-
-let lanes: Omit<LaneHasherDeps, 'fs' | 'createHash'> | undefined;
-
-/** The compiled module and its layout, made once per process and shared by every thread. */
-function lanesData(): Omit<LaneHasherDeps, 'fs' | 'createHash'> {
-  if (lanes) return lanes;
-  const setup = md5LanesSetup(MD5_GROUPS, LANE_CHUNK);
-  lanes = {
-    module: compileLanes(setup.bytes),
-    groups: MD5_GROUPS,
-    chunk: LANE_CHUNK,
-    aloneBytes: ALONE_BYTES,
-    layout: setup.layout,
-    constants: setup.constants,
-  };
-  return lanes;
-}
+/** The compiled module and its settings, made once per process and shared by every thread. */
+let lanes: LaneSetup | undefined;
 
 /** Below this much work, starting threads costs more than it saves. */
 export const MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
@@ -135,7 +108,7 @@ export class HashPool {
       return thread;
     });
     // The threads start up meanwhile; the module is their first message.
-    const lanes = lanesData();
+    lanes ??= md5Lanes();
     for (const t of this.threads) t.worker.postMessage({ lanes });
   }
 
@@ -179,7 +152,7 @@ export class HashPool {
   async submit(jobs: readonly HashJob[]): Promise<string[]> {
     const paths = jobs.map((j) => j.abs);
     const sizes = jobs.map((j) => j.size);
-    return this.settled(await this.send(null, paths, sizes), null, paths, sizes);
+    return this.settled(await this.send(null, paths, sizes), null, paths, (i) => sizes[i]!);
   }
 
   /**
@@ -193,8 +166,8 @@ export class HashPool {
   ): Promise<{ md5s: string[]; stamps: Float64Array }> {
     const reply = await this.send(base, relpaths, null);
     const stamps = reply.stamps!;
-    const sizes = relpaths.map((_, i) => stamps[i * 5 + 3]!);
-    return { md5s: await this.settled(reply, base, relpaths, sizes), stamps };
+    const size = (i: number) => stamps[i * 5 + 3]!;
+    return { md5s: await this.settled(reply, base, relpaths, size), stamps };
   }
 
   /** A batch's md5s once the large files its thread deferred are hashed, each as a batch of one. */
@@ -202,12 +175,12 @@ export class HashPool {
     reply: WorkerReply,
     base: string | null,
     paths: readonly string[],
-    sizes: readonly number[],
+    size: (i: number) => number,
   ): Promise<string[]> {
     const { md5s } = reply;
     await Promise.all(
       reply.deferred.map(async (i) => {
-        md5s[i] = (await this.send(base, [paths[i]!], [sizes[i]!])).md5s[0]!;
+        md5s[i] = (await this.send(base, [paths[i]!], [size(i)])).md5s[0]!;
       }),
     );
     return md5s;

@@ -18,9 +18,9 @@ export interface UnstatedTree {
  * Hash a directory with nothing to look up in the state cache: the walk only lists names (no
  * stat on this thread), and batches of relpaths go to hashing threads that stat each file where
  * they open it. This thread is then nearly idle while the cores hash: it keeps no object per
- * file, and lays the manifest out while they work, each md5 going into its slot as its batch comes
- * back, so only the manifest's own md5 is left once the last one is in. `undefined` when the directory
- * holds too few files to pay for threads (the caller walks it as usual).
+ * file, and lays the manifest out while they work, each md5 going into its slot as its batch
+ * comes back, so only the manifest's own md5 is left once the last one is in. `undefined` when
+ * the directory holds too few files to pay for threads (the caller walks it as usual).
  */
 export async function hashUnstated(
   root: string,

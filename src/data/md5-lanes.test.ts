@@ -5,23 +5,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp.ts';
 import { HashPool } from './hash-pool.ts';
-import { compileLanes, createLaneHasher, md5LanesSetup } from './md5-lanes.ts';
+import { createLaneHasher, md5Lanes } from './md5-lanes.ts';
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 /** A lane hasher reading `chunk` bytes per lane at a time (small, so files span many chunks). */
 function laneHasher(groups: number, chunk: number, aloneBytes = Infinity, simd = true) {
-  const setup = md5LanesSetup(groups, chunk);
-  const module = compileLanes(setup.bytes);
-  expect(module).not.toBeNull();
+  const setup = md5Lanes({ groups, chunk, aloneBytes });
+  expect(setup.module).not.toBeNull();
   return createLaneHasher({
-    module: simd ? module : null,
-    groups,
-    chunk,
-    aloneBytes,
+    ...setup,
+    ...(simd ? {} : { module: null }),
     createHash,
-    layout: setup.layout,
-    constants: setup.constants,
     fs: { openSync, readSync, fstatSync, closeSync },
   });
 }

@@ -8,7 +8,11 @@
  */
 
 /** Groups of 4 lanes interleaved in one pass (measured here: 1 → 1.1 GB/s, 2 → 2.2, 3 → 2.8, 4 → 2.6). */
-export const MD5_GROUPS = 2;
+const MD5_GROUPS = 2;
+/** Bytes each lane reads at a time. */
+const LANE_CHUNK = 1 << 20;
+/** Files this large are md5'd one at a time (OpenSSL) rather than in a lane. */
+const ALONE_BYTES = 8 * 1024 * 1024;
 
 /** Where things live in the module's memory (bytes). */
 const LAYOUT = {
@@ -99,7 +103,7 @@ const SIMD = {
  * interleaved step by step, each step computing `a + T[i] + X[k]` before the round function so
  * that only the round function waits on the previous step.
  */
-export function md5LanesWasm(groups: number, pages: number): Uint8Array {
+function md5LanesWasm(groups: number, pages: number): Uint8Array {
   const lanes = 4 * groups;
   // Locals: 0 = blocks (the parameter), then one i32 pointer per lane, then per group 9 vectors:
   // a b c d, 4 rows being transposed, 1 temporary.
@@ -287,8 +291,8 @@ interface WasmApi {
 /** A compiled module (structured-cloneable: every thread instantiates the same one). */
 export type CompiledModule = { readonly __brand: 'WebAssembly.Module' };
 
-/** Compile the module md5LanesSetup describes; null where the engine cannot (no SIMD). */
-export function compileLanes(bytes: Uint8Array): CompiledModule | null {
+/** Compile the module; null where the engine cannot (no SIMD). */
+function compileLanes(bytes: Uint8Array): CompiledModule | null {
   try {
     return new (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly.Module(bytes);
   } catch {
@@ -328,12 +332,24 @@ export interface LaneHasherDeps {
   constants: readonly number[];
 }
 
-/** What the module needs to be instantiated for `groups` groups reading `chunk` bytes per lane. */
-export function md5LanesSetup(groups: number, chunk: number) {
-  const lanes = 4 * groups;
-  const pages = Math.ceil((LAYOUT.data + lanes * (chunk + 128)) / 65536);
+/** Everything a lane hasher needs but its file and hash functions: the compiled module and its settings. */
+export type LaneSetup = Omit<LaneHasherDeps, 'fs' | 'createHash'>;
+
+/**
+ * The module compiled for `groups` groups of lanes reading `chunk` bytes at a time, with its
+ * settings (the defaults are what the hashing threads use; tests pick small chunks).
+ */
+export function md5Lanes({
+  groups = MD5_GROUPS,
+  chunk = LANE_CHUNK,
+  aloneBytes = ALONE_BYTES,
+}: { groups?: number; chunk?: number; aloneBytes?: number } = {}): LaneSetup {
+  const pages = Math.ceil((LAYOUT.data + 4 * groups * (chunk + 128)) / 65536);
   return {
-    bytes: md5LanesWasm(groups, pages),
+    module: compileLanes(md5LanesWasm(groups, pages)),
+    groups,
+    chunk,
+    aloneBytes,
     layout: LAYOUT,
     constants: ROUND_CONSTANTS,
   };
